@@ -1,0 +1,55 @@
+"""Input checks shared by the public functions: each error names what was expected."""
+import numpy as np
+
+FLOAT_DTYPES = (np.float32, np.float64)
+
+
+def as_array(x, name, shape, dtype=None, finite=True):
+    """Return ``x`` as a float array with ``len(shape)`` axes, or raise naming the expected form.
+
+    ``shape`` is a tuple of axis labels such as ``("T", "B", "D")``; ``dtype`` is the float
+    type to convert to (``None`` keeps a float input's own type and makes others float64).
+    """
+    expected = "(" + ", ".join(shape) + ")"
+    if isinstance(x, (str, bytes, dict, set)) or x is None:
+        raise TypeError(f"{name} must be an array of shape {expected}, got {type(x).__name__}")
+    try:
+        arr = np.asarray(x)
+    except Exception as err:  # pragma: no cover - exotic array-likes
+        raise TypeError(f"{name} must be an array of shape {expected}: {err}") from None
+    if arr.dtype.kind not in "fiub":
+        raise TypeError(f"{name} must hold real numbers (an array of shape {expected}), "
+                        f"got dtype {arr.dtype}")
+    if arr.ndim != len(shape):
+        raise ValueError(f"{name} must have shape {expected} ({len(shape)} axes), "
+                         f"got shape {arr.shape}")
+    if dtype is None:
+        dtype = arr.dtype if arr.dtype.type in FLOAT_DTYPES else np.float64
+    arr = arr.astype(dtype, copy=False)
+    if finite and not np.isfinite(arr).all():
+        bad = "NaN" if np.isnan(arr).any() else "inf"
+        raise ValueError(f"{name} must be finite, but it contains {bad}")
+    return arr
+
+
+def check_axis(arr, axis, size, name, shape, what):
+    """Raise if ``arr.shape[axis] != size``; ``what`` says where ``size`` comes from."""
+    if arr.shape[axis] != size:
+        expected = "(" + ", ".join(shape) + ")"
+        raise ValueError(f"{name} must have shape {expected} with {shape[axis]} = {size} "
+                         f"({what}), got shape {arr.shape}")
+
+
+def check_dtype(dtype):
+    """Return ``dtype`` as float32 or float64, or raise naming the two accepted types."""
+    dt = np.dtype(dtype)
+    if dt.type not in FLOAT_DTYPES:
+        raise TypeError(f"dtype must be float32 or float64, got {dt}")
+    return dt
+
+
+def check_positive_int(value, name):
+    """Raise unless ``value`` is an int >= 1."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)

@@ -1,0 +1,73 @@
+"""Activation functions, written so that no input (even |x| = 1e4) gives a RuntimeWarning.
+
+Each derivative is expressed through the function's *output*, as the backward passes use it.
+
+Equations::
+
+    sigmoid(a) = 1 / (1 + exp(-a))       sigmoid'(a) = s (1 - s),  s = sigmoid(a)
+    tanh(a)                              tanh'(a)    = 1 - h^2,    h = tanh(a)
+    relu(a)    = max(a, 0)               relu'(a)    = 1 if h > 0 else 0
+    softmax(a)_k = exp(a_k - max a) / sum_j exp(a_j - max a)
+"""
+import numpy as np
+
+
+def sigmoid(a):
+    """Logistic sigmoid, stable for any finite input (uses exp(-|a|) only)."""
+    a = np.asarray(a)
+    z = np.exp(-np.abs(a))
+    s = 1.0 / (1.0 + z)
+    return np.where(a >= 0, s, z * s)
+
+
+def tanh(a):
+    """Hyperbolic tangent."""
+    return np.tanh(a)
+
+
+def relu(a):
+    """Rectified linear unit."""
+    return np.maximum(a, 0)
+
+
+def dsigmoid_from_output(s):
+    """sigmoid'(a) written with s = sigmoid(a)."""
+    return s * (1 - s)
+
+
+def dtanh_from_output(h):
+    """tanh'(a) written with h = tanh(a)."""
+    return 1 - h * h
+
+
+def drelu_from_output(h):
+    """relu'(a) written with h = relu(a) (taken as 0 at a = 0)."""
+    return (h > 0).astype(h.dtype)
+
+
+def softmax(a, axis=-1):
+    """Softmax along ``axis``, shifted by the maximum so exp never overflows."""
+    a = np.asarray(a)
+    e = np.exp(a - a.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def log_softmax(a, axis=-1):
+    """log(softmax(a)) computed without forming the softmax (no log(0))."""
+    a = np.asarray(a)
+    shifted = a - a.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+ACTIVATIONS = {
+    "tanh": (tanh, dtanh_from_output),
+    "sigmoid": (sigmoid, dsigmoid_from_output),
+    "relu": (relu, drelu_from_output),
+}
+
+
+def get_activation(name):
+    """Return ``(f, f'_from_output)`` for ``name`` in ``ACTIVATIONS``."""
+    if name not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}")
+    return ACTIVATIONS[name]

@@ -1,0 +1,106 @@
+"""Backpropagation through time, full or truncated, for any rnnlab model.
+
+Full BPTT walks the steps backwards, carrying dL/dh_t (and dL/dc_t) from step t to t-1;
+the gradient of a shared weight is the SUM over steps of each step's contribution.
+
+Truncated BPTT with ``k`` steps (``truncation``):
+  - "chunk" (what practitioners do): cut the sequence into chunks of k steps; the state
+    is carried forward across chunks, but no gradient flows back across a chunk boundary;
+  - "window" (Williams & Peng): the loss at step t is backpropagated k steps only,
+    to steps t, t-1, ..., t-k+1.
+With k >= T both equal full BPTT.
+
+Equations (row-vector form)::
+
+    dh_t   = dL_t/dh_t + dh_{t+1} dh_{t+1}/dh_t      (the per-step gradients ``dh``)
+    dW     = sum_t (contribution of step t)
+"""
+from typing import NamedTuple, Optional
+
+import numpy as np
+
+from .losses import get_loss
+
+
+class BPTTResult(NamedTuple):
+    """Loss, gradients and the per-step gradients that gradient-flow plots draw."""
+    loss: float
+    grads: object                  # Params of gradients, same names as model.params
+    dX: np.ndarray                 # (T, B, D)
+    dstate0: tuple                 # gradient for each initial state, (B, H) each
+    dh: np.ndarray                 # (T, B, H) dL/dh_t, everything that reaches h_t
+    dc: Optional[np.ndarray]       # (T, B, H) dL/dc_t for the LSTM, else None
+    trace: object                  # the forward Trace
+
+
+def output_backward(model, trace, dY, grads):
+    """Backprop through y_t = h_t W_hy + b_y for all steps; returns dL/dh_t from the outputs."""
+    if model.O is None:
+        return dY
+    Hs = trace.states["h"]
+    W_hy = model.params["W_hy"]
+    grads["W_hy"] += Hs.reshape(-1, model.H).T @ dY.reshape(-1, model.O)
+    grads["b_y"] += dY.sum(axis=(0, 1))
+    return dY @ W_hy.T
+
+
+def _check_k(k, truncation):
+    if truncation not in ("chunk", "window"):
+        raise ValueError(f"truncation must be 'chunk' or 'window', got {truncation!r}")
+    if k is None:
+        return None
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"k (truncation length) must be a positive integer or None, got {k!r}")
+    return int(k)
+
+
+def backward(model, trace, dY, k=None, truncation="chunk"):
+    """Backward pass given dL/dY (T, B, O). Returns ``(grads, dX, dstate0, dh, dc)``."""
+    k = _check_k(k, truncation)
+    X = trace.X
+    T, B, _ = X.shape
+    n_states = len(model.state_names)
+    grads = model.params.zeros_like()
+    dH_out = output_backward(model, trace, dY, grads)
+    dX = np.zeros_like(X)
+    per_step = [np.zeros((T, B, model.H), dtype=X.dtype) for _ in range(n_states)]
+    zero = tuple(np.zeros((B, model.H), dtype=X.dtype) for _ in range(n_states))
+    dstate0 = zero
+
+    def step_back(t, dstate):
+        for acc, d in zip(per_step, dstate):
+            acc[t] += d
+        dx, dprev = model.step_backward(dstate, trace.caches[t], grads)
+        dX[t] += dx
+        return dprev
+
+    if truncation == "window" and k is not None and k < T:
+        for t in range(T - 1, -1, -1):
+            dstate = (dH_out[t],) + zero[1:]
+            for s in range(t, max(t - k, -1), -1):
+                dprev = step_back(s, dstate)
+                dstate = dprev
+            if t - k < 0:  # the window reached the initial state
+                dstate0 = tuple(a + b for a, b in zip(dstate0, dstate))
+    else:
+        dnext = zero
+        for t in range(T - 1, -1, -1):
+            dstate = (dH_out[t] + dnext[0],) + dnext[1:]
+            dprev = step_back(t, dstate)
+            cut = k is not None and t % k == 0 and t > 0
+            dnext = zero if cut else dprev
+        dstate0 = dnext
+    dc = per_step[1] if n_states > 1 else None
+    return grads, dX, dstate0, per_step[0], dc
+
+
+def bptt(model, X, target, loss="mse", mask=None, state0=None, k=None, truncation="chunk"):
+    """Forward, loss and backward through time in one call. Returns a ``BPTTResult``.
+
+    X (T, B, D); target as the loss expects ((T, B, O) for "mse", (T, B) class indices for
+    "cross_entropy"); mask (T, B) or (T,) selects the steps with a loss; ``k`` truncates.
+    """
+    trace = model.forward(X, state0)
+    L, dY = get_loss(loss)(trace.Y, target, mask)
+    grads, dX, dstate0, dh, dc = backward(model, trace, dY, k=k, truncation=truncation)
+    return BPTTResult(L, grads, dX, dstate0, dh, dc, trace)

@@ -1,0 +1,141 @@
+"""The thin sequence layer shared by RNN, LSTM and GRU: run a cell's step over time.
+
+A model holds named ``Params``, an optional output layer ``y_t = h_t W_hy + b_y`` and a
+cell (the step functions of ``rnn.py``, ``lstm.py`` or ``gru.py``). ``forward`` returns a
+``Trace``: everything the backward pass (``rnnlab.bptt``) and the plots need.
+
+Shapes: X (T, B, D); states (T, B, H); outputs Y (T, B, O), or (T, B, H) with no output layer.
+"""
+from typing import NamedTuple
+
+import numpy as np
+
+from ._validate import as_array, check_axis, check_dtype, check_positive_int
+from .init import as_rng, pytorch_uniform, recurrent_block, scaled_normal
+from .params import Params
+
+
+class Trace(NamedTuple):
+    """What one forward pass over a sequence leaves behind."""
+    X: np.ndarray        # (T, B, D) inputs
+    Y: np.ndarray        # (T, B, O) outputs (the hidden states if there is no output layer)
+    states: dict         # name -> (T, B, H): "h" (and "c" for the LSTM), after each step
+    state0: tuple        # the initial state(s), each (B, H)
+    caches: list         # one named cache per step, for the step backward functions
+
+
+class Recurrent:
+    """Base class: subclasses set ``state_names``, ``gates`` and the step functions."""
+
+    state_names = ("h",)
+    gates = ("",)  # gate letters, in the fused order
+
+    def __init__(self, D, H, O=None, init="pytorch", rng=None, dtype=np.float64):
+        self.D = check_positive_int(D, "D (input size)")
+        self.H = check_positive_int(H, "H (hidden size)")
+        self.O = None if O is None else check_positive_int(O, "O (output size)")
+        self.dtype = check_dtype(dtype)
+        self.init = init
+        rng = as_rng(rng)
+        arrays, layout = self._make_params(rng, init)
+        if self.O is not None:
+            arrays["W_hy"] = pytorch_uniform((self.H, self.O), self.H, rng, self.dtype)
+            arrays["b_y"] = pytorch_uniform((self.O,), self.H, rng, self.dtype)
+        self.params = Params(arrays, layout)
+
+    # -- parameters -------------------------------------------------------------------
+    def _fused_init(self, rng, init, G, names=("W_x", "W_h", "b")):
+        """W_x (D, G*H), W_h (H, G*H), b (G*H) under ``init`` (one recurrent block per gate)."""
+        D, H, dt = self.D, self.H, self.dtype
+        if init == "pytorch":
+            W_x = pytorch_uniform((D, G * H), H, rng, dt)
+            W_h = pytorch_uniform((H, G * H), H, rng, dt)
+            # PyTorch draws b_ih and b_hh; every gate but the GRU's n uses their sum
+            b = pytorch_uniform((G * H,), H, rng, dt) + pytorch_uniform((G * H,), H, rng, dt)
+        else:
+            W_x = scaled_normal((D, G * H), rng, scale=1e-3 if init == "identity" else 1.0,
+                                dtype=dt)
+            W_h = np.concatenate([recurrent_block(init, H, rng, dt) for _ in range(G)], axis=1)
+            b = np.zeros(G * H, dtype=dt)
+        return dict(zip(names, (W_x, W_h, b)))
+
+    def __getitem__(self, name):
+        return self.params[name]
+
+    def __setitem__(self, name, value):
+        self.params[name] = value
+
+    @property
+    def n_params(self):
+        """Number of scalar parameters (the output layer included)."""
+        return sum(v.size for v in self.params.values())
+
+    # -- forward ----------------------------------------------------------------------
+    def initial_state(self, B, state0=None):
+        """The initial state as a tuple of (B, H) arrays: zeros, or ``state0`` checked."""
+        n = len(self.state_names)
+        if state0 is None:
+            return tuple(np.zeros((B, self.H), dtype=self.dtype) for _ in range(n))
+        if isinstance(state0, np.ndarray) or not isinstance(state0, (tuple, list)):
+            state0 = (state0,)
+        if len(state0) != n:
+            raise ValueError(f"state0 must be {n} array(s) {self.state_names} of shape (B, H), "
+                             f"got {len(state0)}")
+        out = []
+        for name, s in zip(self.state_names, state0):
+            s = as_array(s, f"{name}0", ("B", "H"), self.dtype)
+            check_axis(s, 0, B, f"{name}0", ("B", "H"), "the batch size of X")
+            check_axis(s, 1, self.H, f"{name}0", ("B", "H"), "the model's hidden size")
+            out.append(s)
+        return tuple(out)
+
+    def check_input(self, X):
+        """X as a (T, B, D) array of the model's dtype, or an error naming the expected shape."""
+        X = as_array(X, "X", ("T", "B", "D"), self.dtype)
+        check_axis(X, 2, self.D, "X", ("T", "B", "D"), "the model's input size")
+        if X.shape[0] == 0 or X.shape[1] == 0:
+            raise ValueError(f"X must have at least one step and one sequence, got shape {X.shape}")
+        return X
+
+    def forward(self, X, state0=None):
+        """Run the cell over all T steps. Returns a ``Trace``."""
+        X = self.check_input(X)
+        T, B, _ = X.shape
+        state = s0 = self.initial_state(B, state0)
+        states = {n: np.empty((T, B, self.H), dtype=self.dtype) for n in self.state_names}
+        caches = []
+        for t in range(T):
+            state, cache = self.step(X[t], state)
+            for n, s in zip(self.state_names, state):
+                states[n][t] = s
+            caches.append(cache)
+        Hs = states["h"]
+        Y = Hs @ self.params["W_hy"] + self.params["b_y"] if self.O is not None else Hs
+        return Trace(X, Y, states, s0, caches)
+
+    def __call__(self, X, state0=None):
+        """Outputs Y (T, B, O) for inputs X (T, B, D)."""
+        return self.forward(X, state0).Y
+
+    # -- PyTorch layout ---------------------------------------------------------------
+    def load_torch(self, state_dict):
+        """Set the weights from a PyTorch layer's ``state_dict()`` (tensors or arrays)."""
+        arrays = {}
+        for key in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"):
+            if key not in state_dict:
+                raise KeyError(f"state_dict must have {key!r} (a one-layer PyTorch "
+                               f"{type(self).__name__}), got keys {sorted(state_dict)}")
+            v = state_dict[key]
+            v = v.detach().cpu().numpy() if hasattr(v, "detach") else v
+            arrays[key] = np.asarray(v, dtype=self.dtype)
+        for name, value in self._from_torch(arrays).items():
+            self.params[name] = value
+
+    def to_torch(self):
+        """The recurrent weights as a PyTorch ``state_dict`` of numpy arrays (biases split
+        so that ``bias_ih_l0 + bias_hh_l0`` is rnnlab's bias)."""
+        return {k: np.ascontiguousarray(v) for k, v in self._to_torch().items()}
+
+    def __repr__(self):
+        extra = "" if self.O is None else f", O={self.O}"
+        return f"{type(self).__name__}(D={self.D}, H={self.H}{extra}, dtype={self.dtype})"

@@ -1,0 +1,103 @@
+"""The vanilla (Elman) RNN cell: step functions and the sequence class ``RNN``.
+
+Equations::
+
+    a_t = x_t W_xh + h_{t-1} W_hh + b_h          (B, H)
+    h_t = phi(a_t),  phi in {tanh, sigmoid, relu}
+    y_t = h_t W_hy + b_y                          (optional output layer, (B, O))
+
+Backward (row-vector form; "*" is elementwise)::
+
+    da_t    = dh_t * phi'(a_t)
+    dx_t    = da_t W_xh^T       dh_{t-1} = da_t W_hh^T
+    dW_xh  += x_t^T da_t        dW_hh   += h_{t-1}^T da_t       db_h += sum_b da_t
+"""
+from typing import NamedTuple
+
+import numpy as np
+
+from .activations import get_activation
+from .model import Recurrent
+
+
+class RNNCache(NamedTuple):
+    """What ``rnn_step_backward`` needs from one forward step."""
+    x: np.ndarray       # (B, D) input at this step
+    h_prev: np.ndarray  # (B, H) previous hidden state
+    h: np.ndarray       # (B, H) new hidden state phi(a)
+    W_xh: np.ndarray    # (D, H)
+    W_hh: np.ndarray    # (H, H)
+    activation: str
+
+
+class RNNStepGrads(NamedTuple):
+    """Gradients of one step, named after what they differentiate."""
+    dx: np.ndarray
+    dh_prev: np.ndarray
+    dW_xh: np.ndarray
+    dW_hh: np.ndarray
+    db_h: np.ndarray
+
+
+def rnn_step_forward(x, h_prev, W_xh, W_hh, b_h, activation="tanh"):
+    """One step h_t = phi(x_t W_xh + h_{t-1} W_hh + b_h). Shapes: x (B, D), h_prev (B, H).
+
+    Returns ``(h, cache)`` with ``cache`` an ``RNNCache``.
+    """
+    phi, _ = get_activation(activation)
+    h = phi(x @ W_xh + h_prev @ W_hh + b_h)  # (B, H)
+    return h, RNNCache(x, h_prev, h, W_xh, W_hh, activation)
+
+
+def rnn_step_backward(dh, cache):
+    """Backward of one step: ``dh`` (B, H) is dL/dh_t. Returns ``RNNStepGrads``."""
+    _, dphi = get_activation(cache.activation)
+    da = dh * dphi(cache.h)                   # backprop through phi
+    return RNNStepGrads(dx=da @ cache.W_xh.T,  # backprop through x_t W_xh
+                        dh_prev=da @ cache.W_hh.T,  # ... and through h_{t-1} W_hh
+                        dW_xh=cache.x.T @ da,
+                        dW_hh=cache.h_prev.T @ da,
+                        db_h=da.sum(axis=0))
+
+
+class RNN(Recurrent):
+    """A one-layer vanilla RNN over time-major sequences X (T, B, D).
+
+    Parameters: ``W_xh`` (D, H), ``W_hh`` (H, H), ``b_h`` (H,), and with ``O`` given the
+    output layer ``W_hy`` (H, O), ``b_y`` (O,). ``activation`` is "tanh", "sigmoid" or "relu".
+    ``init`` is "pytorch" (U(-1/sqrt(H), 1/sqrt(H)), the default), "normal", "orthogonal"
+    or "identity" (for W_hh; the last three zero the bias).
+    """
+
+    def __init__(self, D, H, O=None, activation="tanh", init="pytorch", rng=None,
+                 dtype=np.float64):
+        get_activation(activation)  # reject unknown names before building anything
+        self.activation = activation
+        super().__init__(D, H, O, init=init, rng=rng, dtype=dtype)
+
+    def _make_params(self, rng, init):
+        return self._fused_init(rng, init, 1, names=("W_xh", "W_hh", "b_h")), {}
+
+    def step(self, x, state):
+        p = self.params.arrays
+        h, cache = rnn_step_forward(x, state[0], p["W_xh"], p["W_hh"], p["b_h"],
+                                    self.activation)
+        return (h,), cache
+
+    def step_backward(self, dstate, cache, grads):
+        g = rnn_step_backward(dstate[0], cache)
+        grads["W_xh"] += g.dW_xh
+        grads["W_hh"] += g.dW_hh
+        grads["b_h"] += g.db_h
+        return g.dx, (g.dh_prev,)
+
+    def _to_torch(self):
+        if self.activation == "sigmoid":
+            raise ValueError("torch.nn.RNN has no sigmoid nonlinearity; use tanh or relu")
+        p = self.params
+        return {"weight_ih_l0": p["W_xh"].T, "weight_hh_l0": p["W_hh"].T,
+                "bias_ih_l0": p["b_h"].copy(), "bias_hh_l0": np.zeros_like(p["b_h"])}
+
+    def _from_torch(self, sd):
+        return {"W_xh": sd["weight_ih_l0"].T, "W_hh": sd["weight_hh_l0"].T,
+                "b_h": sd["bias_ih_l0"] + sd["bias_hh_l0"]}
