@@ -12,12 +12,20 @@ Equations::
 import numpy as np
 
 
+def sigmoid_unchecked(a):
+    """1 / (1 + exp(-a)) in four in-place ufuncs. For a < -709 exp overflows to inf and the
+    result is the correct 0: callers silence that one overflow with np.errstate(over="ignore")."""
+    s = np.negative(a)
+    np.exp(s, out=s)
+    s += 1
+    return np.reciprocal(s, out=s)
+
+
 def sigmoid(a):
-    """Logistic sigmoid, stable for any finite input (uses exp(-|a|) only)."""
-    a = np.asarray(a)
-    z = np.exp(-np.abs(a))
-    s = 1.0 / (1.0 + z)
-    return np.where(a >= 0, s, z * s)
+    """Logistic sigmoid, correct and silent for any input (sigmoid(-1e4) = 0, no warning)."""
+    a = np.asarray(a, dtype=np.result_type(a, np.float32))
+    with np.errstate(over="ignore"):
+        return sigmoid_unchecked(a.reshape(-1)).reshape(a.shape)
 
 
 def tanh(a):
@@ -61,7 +69,7 @@ def log_softmax(a, axis=-1):
 
 ACTIVATIONS = {
     "tanh": (tanh, dtanh_from_output),
-    "sigmoid": (sigmoid, dsigmoid_from_output),
+    "sigmoid": (sigmoid_unchecked, dsigmoid_from_output),
     "relu": (relu, drelu_from_output),
 }
 

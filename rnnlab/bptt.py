@@ -55,41 +55,52 @@ def _check_k(k, truncation):
 
 
 def backward(model, trace, dY, k=None, truncation="chunk"):
-    """Backward pass given dL/dY (T, B, O). Returns ``(grads, dX, dstate0, dh, dc)``."""
+    """Backward pass given dL/dY (T, B, O). Returns ``(grads, dX, dstate0, dh, dc)``.
+
+    Each step's backward (``model.recur_backward``) gives the gradients of that step's
+    input term and recurrent term, collected in dA_x, dA_h (T, B, G*H); the weight
+    gradients are their sums over steps, formed at the end in one product each.
+    """
     k = _check_k(k, truncation)
-    X = trace.X
-    T, B, _ = X.shape
-    n_states = len(model.state_names)
+    T, B, _ = trace.X.shape
+    dtype, H, n_states = trace.X.dtype, model.H, len(model.state_names)
     grads = model.params.zeros_like()
     dH_out = output_backward(model, trace, dY, grads)
-    dX = np.zeros_like(X)
-    per_step = [np.zeros((T, B, model.H), dtype=X.dtype) for _ in range(n_states)]
-    zero = tuple(np.zeros((B, model.H), dtype=X.dtype) for _ in range(n_states))
-    dstate0 = zero
+    G = model.params[model.input_names[1]].shape[0]
+    dA_x = np.zeros((T, B, G), dtype=dtype)
+    dA_h = None  # made only for cells whose recurrent term has its own gradient (GRU)
+    per_step = [np.zeros((T, B, H), dtype=dtype) for _ in range(n_states)]
+    zero = tuple(np.zeros((B, H), dtype=dtype) for _ in range(n_states))
 
     def step_back(t, dstate):
+        nonlocal dA_h
         for acc, d in zip(per_step, dstate):
             acc[t] += d
-        dx, dprev = model.step_backward(dstate, trace.caches[t], grads)
-        dX[t] += dx
+        da_x, da_h, dprev = model.recur_backward(dstate, trace.caches[t])
+        dA_x[t] += da_x
+        if da_h is not da_x:
+            if dA_h is None:
+                dA_h = np.zeros_like(dA_x)
+            dA_h[t] += da_h
         return dprev
 
     if truncation == "window" and k is not None and k < T:
+        dstate0 = zero
         for t in range(T - 1, -1, -1):
             dstate = (dH_out[t],) + zero[1:]
             for s in range(t, max(t - k, -1), -1):
-                dprev = step_back(s, dstate)
-                dstate = dprev
+                dstate = step_back(s, dstate)
             if t - k < 0:  # the window reached the initial state
                 dstate0 = tuple(a + b for a, b in zip(dstate0, dstate))
     else:
         dnext = zero
         for t in range(T - 1, -1, -1):
-            dstate = (dH_out[t] + dnext[0],) + dnext[1:]
-            dprev = step_back(t, dstate)
-            cut = k is not None and t % k == 0 and t > 0
-            dnext = zero if cut else dprev
+            dnext = step_back(t, (dH_out[t] + dnext[0],) + dnext[1:])
+            if k is not None and t % k == 0 and t > 0:  # a chunk boundary: cut the chain
+                dnext = zero
         dstate0 = dnext
+    dX = model.input_backward(trace.X, dA_x, grads)
+    model.hidden_backward(trace, dA_x if dA_h is None else dA_h, grads)
     dc = per_step[1] if n_states > 1 else None
     return grads, dX, dstate0, per_step[0], dc
 

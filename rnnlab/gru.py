@@ -14,12 +14,17 @@ Chung et al. 2014 (reset applied *before* the product, update gate the other way
 
 Here b_r and b_z are PyTorch's b_ir + b_hr and b_iz + b_hz; b_n is b_in; b_hn stays apart
 because r multiplies it. Fused: W_x (D, 3H) = [W_xr | W_xz | W_xn], W_h (H, 3H), b (3H,).
+
+Backward (PyTorch convention; Chung's mirrors it with z and 1 - z swapped)::
+
+    da_n = dh (1 - z) (1 - n^2)      da_z = dh (h_{t-1} - n) z (1 - z)
+    da_r = da_n hn r (1 - r)         d(hn) = da_n r          dh_{t-1} = dh z + da_h W_h^T
 """
 from typing import NamedTuple
 
 import numpy as np
 
-from .activations import sigmoid
+from .activations import sigmoid_unchecked
 from .init import pytorch_uniform
 from .model import Recurrent
 from .params import gate_layout
@@ -49,59 +54,93 @@ class GRUStepGrads(NamedTuple):
     db_hn: np.ndarray
 
 
+def gru_recur(a_x, x, h_prev, W_x, W_h, b_hn):
+    """PyTorch-convention recurrence, given the input term a_x = x_t W_x + b (B, 3H).
+
+    Call inside ``np.errstate(over="ignore")`` (see ``lstm_recur``).
+    """
+    H = h_prev.shape[1]
+    a_h = h_prev @ W_h                       # (B, 3H)
+    a_rz = a_h[:, :2 * H]
+    a_rz += a_x[:, :2 * H]
+    rz = sigmoid_unchecked(a_rz)
+    r, z = rz[:, :H], rz[:, H:]
+    hn = a_h[:, 2 * H:]
+    hn += b_hn                               # h_{t-1} W_hn + b_hn
+    n = np.tanh(a_x[:, 2 * H:] + r * hn)
+    h = n - z * (n - h_prev)                 # (1 - z) n + z h_{t-1}
+    return h, GRUCache(x, h_prev, r, z, n, hn, W_x, W_h)
+
+
+def gru_recur_backward(dh, cache):
+    """Backward of ``gru_recur``: returns ``(da_x, da_h, dh_prev)`` (B, 3H), (B, 3H), (B, H)."""
+    h_prev, r, z, n, hn, W_h = cache.h_prev, cache.r, cache.z, cache.n, cache.hn, cache.W_h
+    H = h_prev.shape[1]
+    da_x = np.empty((dh.shape[0], 3 * H), dtype=dh.dtype)
+    da_n = np.multiply(dh * (1 - z), 1 - n * n, out=da_x[:, 2 * H:])  # through (1-z) n, tanh
+    np.multiply(dh * (h_prev - n), z * (1 - z), out=da_x[:, H:2 * H])  # through z
+    np.multiply(da_n * hn, r * (1 - r), out=da_x[:, :H])                # through r * hn
+    da_h = da_x.copy()
+    np.multiply(da_n, r, out=da_h[:, 2 * H:])                           # d(h W_hn + b_hn)
+    return da_x, da_h, dh * z + da_h @ W_h.T
+
+
 def gru_step_forward(x, h_prev, W_x, W_h, b, b_hn):
     """One GRU step in PyTorch's convention. Returns ``(h, cache)``."""
-    H = h_prev.shape[1]
-    a_x = x @ W_x + b                        # (B, 3H)
-    a_h = h_prev @ W_h                       # (B, 3H)
-    rz = sigmoid(a_x[:, :2 * H] + a_h[:, :2 * H])
-    r, z = rz[:, :H], rz[:, H:]
-    hn = a_h[:, 2 * H:] + b_hn
-    n = np.tanh(a_x[:, 2 * H:] + r * hn)
-    h = (1 - z) * n + z * h_prev
-    return h, GRUCache(x, h_prev, r, z, n, hn, W_x, W_h)
+    with np.errstate(over="ignore"):
+        return gru_recur(x @ W_x + b, x, h_prev, W_x, W_h, b_hn)
 
 
 def gru_step_backward(dh, cache):
     """Backward of one PyTorch-convention step; ``dh`` is dL/dh_t."""
-    x, h_prev, r, z, n, hn, W_x, W_h = cache
-    da_n = dh * (1 - z) * (1 - n * n)         # through h = (1-z) n + z h_prev, then tanh
-    da_z = dh * (h_prev - n) * z * (1 - z)
-    da_r = da_n * hn * r * (1 - r)            # through r * hn
-    dhn = da_n * r
-    da_x = np.concatenate([da_r, da_z, da_n], axis=1)
-    da_h = np.concatenate([da_r, da_z, dhn], axis=1)
-    return GRUStepGrads(dx=da_x @ W_x.T, dh_prev=dh * z + da_h @ W_h.T,
-                        dW_x=x.T @ da_x, dW_h=h_prev.T @ da_h,
-                        db=da_x.sum(axis=0), db_hn=dhn.sum(axis=0))
+    da_x, da_h, dh_prev = gru_recur_backward(dh, cache)
+    H = dh.shape[1]
+    return GRUStepGrads(dx=da_x @ cache.W_x.T, dh_prev=dh_prev, dW_x=cache.x.T @ da_x,
+                        dW_h=cache.h_prev.T @ da_h, db=da_x.sum(axis=0),
+                        db_hn=da_h[:, 2 * H:].sum(axis=0))
+
+
+def gru_chung_recur(a_x, x, h_prev, W_x, W_h):
+    """Chung-convention recurrence, given a_x = x_t W_x + b (B, 3H)."""
+    H = h_prev.shape[1]
+    a_rz = h_prev @ W_h[:, :2 * H]
+    a_rz += a_x[:, :2 * H]
+    rz = sigmoid_unchecked(a_rz)
+    r, z = rz[:, :H], rz[:, H:]
+    rh = r * h_prev                                        # reset before the product
+    n = np.tanh(a_x[:, 2 * H:] + rh @ W_h[:, 2 * H:])
+    h = h_prev + z * (n - h_prev)                          # (1 - z) h_{t-1} + z n
+    return h, GRUCache(x, h_prev, r, z, n, rh, W_x, W_h)
+
+
+def gru_chung_recur_backward(dh, cache):
+    """Backward of ``gru_chung_recur``: ``(da_x, da_h, dh_prev)``; in dW_hn the gradient
+    da_h[:, 2H:] multiplies (r * h_{t-1}), not h_{t-1}."""
+    h_prev, r, z, n, W_h = cache.h_prev, cache.r, cache.z, cache.n, cache.W_h
+    H = h_prev.shape[1]
+    da_x = np.empty((dh.shape[0], 3 * H), dtype=dh.dtype)
+    da_n = np.multiply(dh * z, 1 - n * n, out=da_x[:, 2 * H:])         # through z n, tanh
+    np.multiply(dh * (n - h_prev), z * (1 - z), out=da_x[:, H:2 * H])   # through z
+    drh = da_n @ W_h[:, 2 * H:].T                                       # through (r h) W_hn
+    np.multiply(drh * h_prev, r * (1 - r), out=da_x[:, :H])             # through r
+    dh_prev = dh * (1 - z) + drh * r + da_x[:, :2 * H] @ W_h[:, :2 * H].T
+    return da_x, da_x, dh_prev
 
 
 def gru_chung_step_forward(x, h_prev, W_x, W_h, b):
     """One GRU step in Chung et al.'s convention. Returns ``(h, cache)``."""
-    H = h_prev.shape[1]
-    a_x = x @ W_x + b                                     # (B, 3H)
-    rz = sigmoid(a_x[:, :2 * H] + h_prev @ W_h[:, :2 * H])
-    r, z = rz[:, :H], rz[:, H:]
-    rh = r * h_prev
-    n = np.tanh(a_x[:, 2 * H:] + rh @ W_h[:, 2 * H:])
-    h = (1 - z) * h_prev + z * n
-    return h, GRUCache(x, h_prev, r, z, n, rh, W_x, W_h)
+    with np.errstate(over="ignore"):
+        return gru_chung_recur(x @ W_x + b, x, h_prev, W_x, W_h)
 
 
 def gru_chung_step_backward(dh, cache):
     """Backward of one Chung-convention step; ``dh`` is dL/dh_t."""
-    x, h_prev, r, z, n, rh, W_x, W_h = cache
-    H = h_prev.shape[1]
-    da_n = dh * z * (1 - n * n)               # through h = (1-z) h_prev + z n, then tanh
-    da_z = dh * (n - h_prev) * z * (1 - z)
-    drh = da_n @ W_h[:, 2 * H:].T             # through (r * h_prev) W_hn
-    da_r = drh * h_prev * r * (1 - r)
-    da_rz = np.concatenate([da_r, da_z], axis=1)
-    dW_h = np.concatenate([h_prev.T @ da_rz, rh.T @ da_n], axis=1)
-    da_x = np.concatenate([da_rz, da_n], axis=1)
-    dh_prev = dh * (1 - z) + drh * r + da_rz @ W_h[:, :2 * H].T
-    return GRUStepGrads(dx=da_x @ W_x.T, dh_prev=dh_prev, dW_x=x.T @ da_x, dW_h=dW_h,
-                        db=da_x.sum(axis=0), db_hn=None)
+    da_x, _, dh_prev = gru_chung_recur_backward(dh, cache)
+    H = dh.shape[1]
+    dW_h = np.concatenate([cache.h_prev.T @ da_x[:, :2 * H], cache.hn.T @ da_x[:, 2 * H:]],
+                          axis=1)
+    return GRUStepGrads(dx=da_x @ cache.W_x.T, dh_prev=dh_prev, dW_x=cache.x.T @ da_x,
+                        dW_h=dW_h, db=da_x.sum(axis=0), db_hn=None)
 
 
 class GRU(Recurrent):
@@ -113,6 +152,8 @@ class GRU(Recurrent):
     """
 
     gates = ("r", "z", "n")
+    input_names = ("W_x", "b")
+    hidden_name = "W_h"
 
     def __init__(self, D, H, O=None, convention="pytorch", init="pytorch", rng=None,
                  dtype=np.float64):
@@ -131,24 +172,31 @@ class GRU(Recurrent):
                          else np.zeros(H, dtype=self.dtype))
         return p, gate_layout("W_x", "W_h", "b_", self.gates, H)
 
-    def step(self, x, state):
+    def recur(self, a_x, x, state):
         p = self.params.arrays
         if self.convention == "pytorch":
-            h, cache = gru_step_forward(x, state[0], p["W_x"], p["W_h"], p["b"], p["b_hn"])
+            h, cache = gru_recur(a_x, x, state[0], p["W_x"], p["W_h"], p["b_hn"])
         else:
-            h, cache = gru_chung_step_forward(x, state[0], p["W_x"], p["W_h"], p["b"])
+            h, cache = gru_chung_recur(a_x, x, state[0], p["W_x"], p["W_h"])
         return (h,), cache
 
-    def step_backward(self, dstate, cache, grads):
+    def recur_backward(self, dstate, cache):
+        back = gru_recur_backward if self.convention == "pytorch" else gru_chung_recur_backward
+        da_x, da_h, dh_prev = back(dstate[0], cache)
+        return da_x, da_h, (dh_prev,)
+
+    def hidden_backward(self, trace, dA_h, grads):
+        """dW_h (and db_hn) from all steps at once; Chung's W_hn multiplies r * h_{t-1}."""
+        H = self.H
         if self.convention == "pytorch":
-            g = gru_step_backward(dstate[0], cache)
-            grads["b_hn"] += g.db_hn
-        else:
-            g = gru_chung_step_backward(dstate[0], cache)
-        grads["W_x"] += g.dW_x
-        grads["W_h"] += g.dW_h
-        grads["b"] += g.db
-        return g.dx, (g.dh_prev,)
+            super().hidden_backward(trace, dA_h, grads)
+            grads["b_hn"] += dA_h[:, :, 2 * H:].sum(axis=(0, 1))
+            return
+        Hprev = self.previous_states(trace).reshape(-1, H)
+        RH = np.stack([c.hn for c in trace.caches]).reshape(-1, H)
+        dA = dA_h.reshape(-1, 3 * H)
+        grads["W_h"][:, :2 * H] += Hprev.T @ dA[:, :2 * H]
+        grads["W_h"][:, 2 * H:] += RH.T @ dA[:, 2 * H:]
 
     def _to_torch(self):
         if self.convention != "pytorch":

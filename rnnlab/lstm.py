@@ -13,12 +13,15 @@ Backward::
     df = dc * c_{t-1}   di = dc * g_t   dg = dc * i_t     dc_{t-1} = dc * f_t
     da = [di i(1-i), df f(1-f), dg (1-g^2), do o(1-o)]
     dx_t = da W_x^T   dh_{t-1} = da W_h^T   dW_x += x^T da   dW_h += h_{t-1}^T da   db += sum_b da
+
+The sequence class computes x_t W_x + b for all steps at once and sums the weight
+gradients over steps in one product each at the end.
 """
 from typing import NamedTuple
 
 import numpy as np
 
-from .activations import sigmoid
+from .activations import sigmoid_unchecked
 from .model import Recurrent
 from .params import gate_layout
 
@@ -28,13 +31,19 @@ class LSTMCache(NamedTuple):
     x: np.ndarray       # (B, D)
     h_prev: np.ndarray  # (B, H)
     c_prev: np.ndarray  # (B, H)
-    i: np.ndarray       # (B, H) input (write) gate
-    f: np.ndarray       # (B, H) forget (keep) gate
-    g: np.ndarray       # (B, H) candidate c~
-    o: np.ndarray       # (B, H) output (read) gate
+    gates: np.ndarray   # (B, 4H) [i | f | g | o]: input (write), forget (keep), candidate, output (read)
     tanh_c: np.ndarray  # (B, H) tanh(c_t)
     W_x: np.ndarray     # (D, 4H)
     W_h: np.ndarray     # (H, 4H)
+
+    def _gate(self, k):
+        H = self.tanh_c.shape[1]
+        return self.gates[:, k * H:(k + 1) * H]
+
+    i = property(lambda self: self._gate(0))
+    f = property(lambda self: self._gate(1))
+    g = property(lambda self: self._gate(2))
+    o = property(lambda self: self._gate(3))
 
 
 class LSTMStepGrads(NamedTuple):
@@ -47,33 +56,56 @@ class LSTMStepGrads(NamedTuple):
     db: np.ndarray
 
 
+def lstm_recur(a_x, x, h_prev, c_prev, W_x, W_h):
+    """The recurrent part of a step, given the input term a_x = x_t W_x + b (B, 4H).
+
+    Call inside ``np.errstate(over="ignore")``: the sigmoid of a pre-activation below -709
+    overflows exp to inf on the way to its correct value 0.
+    """
+    H = h_prev.shape[1]
+    a = h_prev @ W_h
+    a += a_x                                   # (B, 4H) pre-activations
+    gates = sigmoid_unchecked(a)               # i, f, o ...
+    np.tanh(a[:, 2 * H:3 * H], out=gates[:, 2 * H:3 * H])   # ... and g
+    i, f, g, o = (gates[:, k * H:(k + 1) * H] for k in range(4))
+    c = f * c_prev
+    c += i * g
+    tanh_c = np.tanh(c)
+    return o * tanh_c, c, LSTMCache(x, h_prev, c_prev, gates, tanh_c, W_x, W_h)
+
+
+def lstm_recur_backward(dh, dc, cache):
+    """Backward of ``lstm_recur``: returns ``(da, dh_prev, dc_prev)``, da = dL/da_t (B, 4H)."""
+    c_prev, gates, tanh_c, W_h = cache.c_prev, cache.gates, cache.tanh_c, cache.W_h
+    H = tanh_c.shape[1]
+    i, f, g, o = (gates[:, k * H:(k + 1) * H] for k in range(4))
+    dc = dc + dh * o * (1 - tanh_c * tanh_c)   # through h = o * tanh(c)
+    da = np.empty((dh.shape[0], 4 * H), dtype=dh.dtype)
+    np.multiply(dc, g, out=da[:, :H])          # di: through c = f c_prev + i g
+    np.multiply(dc, c_prev, out=da[:, H:2 * H])   # df
+    np.multiply(dc, i, out=da[:, 2 * H:3 * H])    # dg
+    np.multiply(dh, tanh_c, out=da[:, 3 * H:])    # do
+    slope = gates * (1 - gates)                # sigmoid' for i, f, o ...
+    np.multiply(g, g, out=slope[:, 2 * H:3 * H])
+    np.subtract(1, slope[:, 2 * H:3 * H], out=slope[:, 2 * H:3 * H])   # ... tanh' for g
+    da *= slope
+    return da, da @ W_h.T, dc * f
+
+
 def lstm_step_forward(x, h_prev, c_prev, W_x, W_h, b):
     """One LSTM step. Shapes: x (B, D), h_prev and c_prev (B, H), W_x (D, 4H), W_h (H, 4H).
 
     Returns ``(h, c, cache)``.
     """
-    H = h_prev.shape[1]
-    a = x @ W_x + h_prev @ W_h + b          # (B, 4H)
-    s = sigmoid(a)
-    i, f, o = s[:, :H], s[:, H:2 * H], s[:, 3 * H:]
-    g = np.tanh(a[:, 2 * H:3 * H])
-    c = f * c_prev + i * g
-    tanh_c = np.tanh(c)
-    h = o * tanh_c
-    return h, c, LSTMCache(x, h_prev, c_prev, i, f, g, o, tanh_c, W_x, W_h)
+    with np.errstate(over="ignore"):
+        return lstm_recur(x @ W_x + b, x, h_prev, c_prev, W_x, W_h)
 
 
 def lstm_step_backward(dh, dc, cache):
     """Backward of one step: ``dh`` = dL/dh_t and ``dc`` = dL/dc_t from later steps."""
-    x, h_prev, c_prev, i, f, g, o, tanh_c, W_x, W_h = cache
-    do = dh * tanh_c                           # backprop through h = o * tanh(c)
-    dc = dc + dh * o * (1 - tanh_c * tanh_c)
-    da = np.concatenate([dc * g * i * (1 - i),        # through c = f c_prev + i g ...
-                         dc * c_prev * f * (1 - f),
-                         dc * i * (1 - g * g),
-                         do * o * (1 - o)], axis=1)   # ... and the gate nonlinearities
-    return LSTMStepGrads(dx=da @ W_x.T, dh_prev=da @ W_h.T, dc_prev=dc * f,
-                         dW_x=x.T @ da, dW_h=h_prev.T @ da, db=da.sum(axis=0))
+    da, dh_prev, dc_prev = lstm_recur_backward(dh, dc, cache)
+    return LSTMStepGrads(dx=da @ cache.W_x.T, dh_prev=dh_prev, dc_prev=dc_prev,
+                         dW_x=cache.x.T @ da, dW_h=cache.h_prev.T @ da, db=da.sum(axis=0))
 
 
 class LSTM(Recurrent):
@@ -86,6 +118,8 @@ class LSTM(Recurrent):
 
     state_names = ("h", "c")
     gates = ("i", "f", "g", "o")
+    input_names = ("W_x", "b")
+    hidden_name = "W_h"
 
     def __init__(self, D, H, O=None, forget_bias=0.0, init="pytorch", rng=None,
                  dtype=np.float64):
@@ -97,17 +131,14 @@ class LSTM(Recurrent):
         return (self._fused_init(rng, init, 4),
                 gate_layout("W_x", "W_h", "b_", self.gates, self.H))
 
-    def step(self, x, state):
+    def recur(self, a_x, x, state):
         p = self.params.arrays
-        h, c, cache = lstm_step_forward(x, state[0], state[1], p["W_x"], p["W_h"], p["b"])
+        h, c, cache = lstm_recur(a_x, x, state[0], state[1], p["W_x"], p["W_h"])
         return (h, c), cache
 
-    def step_backward(self, dstate, cache, grads):
-        g = lstm_step_backward(dstate[0], dstate[1], cache)
-        grads["W_x"] += g.dW_x
-        grads["W_h"] += g.dW_h
-        grads["b"] += g.db
-        return g.dx, (g.dh_prev, g.dc_prev)
+    def recur_backward(self, dstate, cache):
+        da, dh_prev, dc_prev = lstm_recur_backward(dstate[0], dstate[1], cache)
+        return da, da, (dh_prev, dc_prev)
 
     def _to_torch(self):
         p = self.params

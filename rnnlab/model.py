@@ -98,20 +98,47 @@ class Recurrent:
         return X
 
     def forward(self, X, state0=None):
-        """Run the cell over all T steps. Returns a ``Trace``."""
+        """Run the cell over all T steps. Returns a ``Trace``.
+
+        The input terms x_t W_x + b of all steps are one matrix product; then each step
+        adds h_{t-1} W_h and applies the gates (the subclass's ``recur``).
+        """
         X = self.check_input(X)
         T, B, _ = X.shape
         state = s0 = self.initial_state(B, state0)
+        W_in, b_in = (self.params[n] for n in self.input_names)
+        A_x = X @ W_in + b_in                               # (T, B, G*H)
         states = {n: np.empty((T, B, self.H), dtype=self.dtype) for n in self.state_names}
         caches = []
-        for t in range(T):
-            state, cache = self.step(X[t], state)
-            for n, s in zip(self.state_names, state):
-                states[n][t] = s
-            caches.append(cache)
+        with np.errstate(over="ignore"):  # sigmoid(a < -709): exp overflows, result exact 0
+            for t in range(T):
+                state, cache = self.recur(A_x[t], X[t], state)
+                for n, s in zip(self.state_names, state):
+                    states[n][t] = s
+                caches.append(cache)
         Hs = states["h"]
         Y = Hs @ self.params["W_hy"] + self.params["b_y"] if self.O is not None else Hs
         return Trace(X, Y, states, s0, caches)
+
+    # -- backward pieces used by rnnlab.bptt ------------------------------------------
+    def previous_states(self, trace):
+        """h_{t-1} for t = 0..T-1: the initial state followed by all but the last state."""
+        Hs = trace.states["h"]
+        return np.concatenate([trace.state0[0][None], Hs[:-1]], axis=0)
+
+    def input_backward(self, X, dA_x, grads):
+        """Gradients of the input term x_t W_x + b for all steps at once; returns dX."""
+        W_in, b_in = self.input_names
+        G = dA_x.shape[2]
+        grads[W_in] += X.reshape(-1, self.D).T @ dA_x.reshape(-1, G)
+        grads[b_in] += dA_x.sum(axis=(0, 1))
+        return dA_x @ self.params[W_in].T
+
+    def hidden_backward(self, trace, dA_h, grads):
+        """dW_h = sum_t h_{t-1}^T da_h[t], as one matrix product."""
+        G = dA_h.shape[2]
+        Hprev = self.previous_states(trace)
+        grads[self.hidden_name] += Hprev.reshape(-1, self.H).T @ dA_h.reshape(-1, G)
 
     def __call__(self, X, state0=None):
         """Outputs Y (T, B, O) for inputs X (T, B, D)."""

@@ -11,6 +11,9 @@ Backward (row-vector form; "*" is elementwise)::
     da_t    = dh_t * phi'(a_t)
     dx_t    = da_t W_xh^T       dh_{t-1} = da_t W_hh^T
     dW_xh  += x_t^T da_t        dW_hh   += h_{t-1}^T da_t       db_h += sum_b da_t
+
+The sequence class computes x_t W_xh + b_h for all steps in one product and sums
+dW_xh, dW_hh, db_h over steps in one product each at the end; the arithmetic is the same.
 """
 from typing import NamedTuple
 
@@ -39,25 +42,34 @@ class RNNStepGrads(NamedTuple):
     db_h: np.ndarray
 
 
+def rnn_recur(a_x, x, h_prev, W_xh, W_hh, activation="tanh"):
+    """The recurrent part of a step, given the input term a_x = x_t W_xh + b_h (B, H)."""
+    phi, _ = get_activation(activation)
+    h = phi(a_x + h_prev @ W_hh)
+    return h, RNNCache(x, h_prev, h, W_xh, W_hh, activation)
+
+
+def rnn_recur_backward(dh, cache):
+    """Backward of ``rnn_recur``: returns ``(da, dh_prev)``, da = dL/da_t (B, H)."""
+    _, dphi = get_activation(cache.activation)
+    da = dh * dphi(cache.h)                        # backprop through phi
+    return da, da @ cache.W_hh.T                   # ... and through h_{t-1} W_hh
+
+
 def rnn_step_forward(x, h_prev, W_xh, W_hh, b_h, activation="tanh"):
     """One step h_t = phi(x_t W_xh + h_{t-1} W_hh + b_h). Shapes: x (B, D), h_prev (B, H).
 
     Returns ``(h, cache)`` with ``cache`` an ``RNNCache``.
     """
-    phi, _ = get_activation(activation)
-    h = phi(x @ W_xh + h_prev @ W_hh + b_h)  # (B, H)
-    return h, RNNCache(x, h_prev, h, W_xh, W_hh, activation)
+    with np.errstate(over="ignore"):  # sigmoid(a) for a < -709: exp overflows, result 0
+        return rnn_recur(x @ W_xh + b_h, x, h_prev, W_xh, W_hh, activation)
 
 
 def rnn_step_backward(dh, cache):
     """Backward of one step: ``dh`` (B, H) is dL/dh_t. Returns ``RNNStepGrads``."""
-    _, dphi = get_activation(cache.activation)
-    da = dh * dphi(cache.h)                   # backprop through phi
-    return RNNStepGrads(dx=da @ cache.W_xh.T,  # backprop through x_t W_xh
-                        dh_prev=da @ cache.W_hh.T,  # ... and through h_{t-1} W_hh
-                        dW_xh=cache.x.T @ da,
-                        dW_hh=cache.h_prev.T @ da,
-                        db_h=da.sum(axis=0))
+    da, dh_prev = rnn_recur_backward(dh, cache)
+    return RNNStepGrads(dx=da @ cache.W_xh.T, dh_prev=dh_prev,  # through x_t W_xh
+                        dW_xh=cache.x.T @ da, dW_hh=cache.h_prev.T @ da, db_h=da.sum(axis=0))
 
 
 class RNN(Recurrent):
@@ -69,6 +81,9 @@ class RNN(Recurrent):
     or "identity" (for W_hh; the last three zero the bias).
     """
 
+    input_names = ("W_xh", "b_h")
+    hidden_name = "W_hh"
+
     def __init__(self, D, H, O=None, activation="tanh", init="pytorch", rng=None,
                  dtype=np.float64):
         get_activation(activation)  # reject unknown names before building anything
@@ -78,18 +93,14 @@ class RNN(Recurrent):
     def _make_params(self, rng, init):
         return self._fused_init(rng, init, 1, names=("W_xh", "W_hh", "b_h")), {}
 
-    def step(self, x, state):
+    def recur(self, a_x, x, state):
         p = self.params.arrays
-        h, cache = rnn_step_forward(x, state[0], p["W_xh"], p["W_hh"], p["b_h"],
-                                    self.activation)
+        h, cache = rnn_recur(a_x, x, state[0], p["W_xh"], p["W_hh"], self.activation)
         return (h,), cache
 
-    def step_backward(self, dstate, cache, grads):
-        g = rnn_step_backward(dstate[0], cache)
-        grads["W_xh"] += g.dW_xh
-        grads["W_hh"] += g.dW_hh
-        grads["b_h"] += g.db_h
-        return g.dx, (g.dh_prev,)
+    def recur_backward(self, dstate, cache):
+        da, dh_prev = rnn_recur_backward(dstate[0], cache)
+        return da, da, (dh_prev,)
 
     def _to_torch(self):
         if self.activation == "sigmoid":

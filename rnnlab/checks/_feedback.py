@@ -1,0 +1,182 @@
+"""Feedback mechanics shared by every chapter's checks.
+
+A check is a function decorated with ``@exercise("name")`` that returns a sentence of
+praise or raises ``Wrong("what is wrong and why")``. The decorator runs it with warnings
+silenced, turns an unattempted exercise (``NotImplementedError``, ``None``, ``...``) into a
+friendly line, prints the message and returns a ``CheckResult``. The helpers below run the
+learner's function safely (``call``), read its answer as an array (``answer_array``) and
+find which classic mistake it reproduces (``closest_variant``).
+"""
+import functools
+import textwrap
+import traceback
+import warnings
+from typing import NamedTuple
+
+import numpy as np
+
+WIDTH = 92  # characters per printed line
+
+
+class CheckResult(NamedTuple):
+    """The verdict of a check: ``passed``, the printed ``message``, and ``attempted``."""
+    passed: bool
+    message: str
+    attempted: bool = True
+
+    def __str__(self):
+        return self.message
+
+    def _ipython_display_(self):
+        """Show nothing more in a notebook: the check has printed ``message`` already."""
+
+
+class Wrong(Exception):
+    """Raised inside a check: the answer is wrong, and the argument says why."""
+
+
+class NotAttempted(Exception):
+    """Raised inside a check: the exercise has not been done yet (argument: a hint)."""
+
+
+def _wrap(text):
+    """Wrap each line of ``text`` to ``WIDTH``, keeping indentation of bullet lines."""
+    out = []
+    for line in text.splitlines():
+        indent = " " * (len(line) - len(line.lstrip(" -")))
+        out.append(textwrap.fill(line, WIDTH, subsequent_indent=indent) if line else "")
+    return "\n".join(out)
+
+
+def exercise(name):
+    """Decorator for a check of the exercise ``name``: prints and returns a CheckResult."""
+    def decorate(check):
+        @functools.wraps(check)
+        def run(*args, **kwargs):
+            try:
+                with np.errstate(all="ignore"), warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    praise = check(*args, **kwargs)
+                result = CheckResult(True, f"✔ {name}: {praise}")
+            except NotAttempted as err:
+                result = CheckResult(False, f"… {name}: not attempted yet. {err}", False)
+            except Wrong as err:
+                result = CheckResult(False, f"✘ {name}: {err}")
+            except Exception as err:  # a bug in the check must not hide the learner's work
+                result = CheckResult(False, f"✘ {name}: the check could not judge this answer "
+                                            f"({type(err).__name__}: {err}). Compare your code "
+                                            f"with the solution below.")
+            result = result._replace(message=_wrap(result.message))
+            print(result.message)
+            return result
+        return run
+    return decorate
+
+
+def describe(value):
+    """A short description of an argument: ``array (5, 3, 4)``, ``int 7``."""
+    if isinstance(value, np.ndarray):
+        return f"array {value.shape}"
+    return f"{type(value).__name__} {value!r:.30}"
+
+
+def call(fn, name, *args):
+    """Call the learner's ``fn(*args)`` on copies; return its result or raise Wrong/NotAttempted.
+
+    Reports an exception with the line of the learner's code that raised it, a ``None``
+    result as not attempted, and a change made in place to an input array.
+    """
+    if not callable(fn):
+        raise Wrong(f"pass your function itself, check_{name}({name}), not a "
+                    f"{type(fn).__name__}.")
+    copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    try:
+        out = fn(*copies)
+    except NotImplementedError:
+        raise NotAttempted(f"Replace `raise NotImplementedError` in {name} with your code, "
+                           f"then run this cell again.") from None
+    except Exception as err:
+        code = getattr(fn, "__code__", None)
+        frames = [f for f in traceback.extract_tb(err.__traceback__)
+                  if code is not None and f.filename == code.co_filename]
+        where = ""
+        if frames:
+            f = frames[-1]
+            where = f" at line {f.lineno - code.co_firstlineno + 1} of {name}"
+            where += f" (`{f.line.strip()}`)" if f.line else ""
+        given = ", ".join(describe(a) for a in args)
+        raise Wrong(f"your function raised {type(err).__name__}{where}: {err}\n"
+                    f"It was called as {name}({given}).") from None
+    if out is None:
+        raise NotAttempted(f"{name} returned None. If you have written it, check that it "
+                           f"ends with a `return` statement.")
+    for i, (a, c) in enumerate(zip(args, copies)):
+        if isinstance(a, np.ndarray) and (c.shape != a.shape or not np.array_equal(c, a)):
+            raise Wrong(f"your function changed its input number {i + 1} in place; work on "
+                        f"a new array instead (for example `h = h0.copy()` or `h = h0 + 0`).")
+    return out
+
+
+def shape_text(shape, sizes):
+    """``(3, 5, 6)`` read with the letters of ``sizes`` ({"T": 5, ...}): ``(B, T, H)``."""
+    letters = {n: k for k, n in sizes.items()}
+    return "(" + ", ".join(letters.get(n, str(n)) for n in shape) + ")"
+
+
+def answer_array(value, what, labels, sizes):
+    """The learner's ``value`` as a float array of shape ``labels``, or raise Wrong saying why.
+
+    ``labels`` is a tuple of letters such as ("T", "B", "H") and ``sizes`` maps each letter
+    to its size in this test (sizes are distinct, so a wrong axis order can be named).
+    """
+    expected = tuple(sizes[k] for k in labels)
+    form = f"({', '.join(labels)}) = {expected}"
+    if isinstance(value, (str, bytes)):
+        raise Wrong(f"{what} is a string ({value!r:.40}); it should be an array of shape {form}.")
+    if isinstance(value, (dict, set)) or callable(value):
+        raise Wrong(f"{what} is a {type(value).__name__}; it should be an array of shape {form}.")
+    try:
+        arr = np.asarray(value)
+        if arr.dtype.kind == "c":
+            raise Wrong(f"{what} holds complex numbers; it should hold real numbers.")
+        arr = arr.astype(float)
+    except (TypeError, ValueError):
+        raise Wrong(f"{what} could not be read as an array of numbers (it is a "
+                    f"{type(value).__name__} whose items differ in shape or type); return one "
+                    f"numpy array of shape {form}, e.g. with np.stack.") from None
+    if arr.shape != expected:
+        msg = f"{what} has shape {arr.shape}, which reads as {shape_text(arr.shape, sizes)}; "
+        msg += f"it should have shape {form}."
+        if sorted(arr.shape) == sorted(expected) and len(set(expected)) == len(expected):
+            msg += " The axes are in the wrong order."
+        raise Wrong(msg)
+    if not np.isfinite(arr).all():
+        bad = "NaN" if np.isnan(arr).any() else "inf"
+        n = int((~np.isfinite(arr)).sum())
+        raise Wrong(f"{what} contains {bad} ({n} of {arr.size} entries); every entry should be "
+                    f"a finite number. Did part of the array stay unfilled, or did a value "
+                    f"overflow?")
+    return arr
+
+
+def same(a, b, rtol=1e-5, atol=1e-6):
+    """Whether two arrays have the same shape and values (float32 rounding allowed)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+
+
+def closest_variant(answer, variants):
+    """The mistakes of the variant ``answer`` equals, fewest mistakes first, or None.
+
+    ``variants`` is an iterable of ``(mistakes, array)`` where ``mistakes`` is a tuple of
+    sentences (empty for the correct answer).
+    """
+    hits = [m for m, v in variants if same(answer, v)]
+    return min(hits, key=len) if hits else None
+
+
+def bullet_list(mistakes):
+    """One mistake as a sentence, several as a bulleted list."""
+    if len(mistakes) == 1:
+        return mistakes[0]
+    return "\n".join(f"  - {m}" for m in mistakes)
