@@ -14,14 +14,17 @@ Importing rnnlab loads numpy only: plots and widgets live in their own modules.
 """
 from .activations import relu, sigmoid, softmax, tanh
 from .bptt import BPTTResult, backward, bptt
+from .clip import clip_elementwise, clip_global_norm, global_norm
 from .gradcheck import compare_gradients, gradcheck, numerical_gradient, relative_error
 from .gru import GRU, gru_chung_step_backward, gru_chung_step_forward, gru_step_backward, \
     gru_step_forward
 from .losses import cross_entropy, mse
 from .lstm import LSTM, lstm_step_backward, lstm_step_forward
 from .model import Trace
+from .optim import SGD, Adagrad, Adam, Momentum
 from .params import Params
 from .rnn import RNN, rnn_step_backward, rnn_step_forward
+from .train import History, train
 
 __version__ = "0.1.0"
 
@@ -31,4 +34,6 @@ __all__ = [
     "gru_step_forward", "gru_step_backward", "gru_chung_step_forward", "gru_chung_step_backward",
     "mse", "cross_entropy", "sigmoid", "tanh", "relu", "softmax",
     "gradcheck", "compare_gradients", "numerical_gradient", "relative_error",
+    "SGD", "Momentum", "Adagrad", "Adam", "train", "History",
+    "clip_global_norm", "clip_elementwise", "global_norm",
 ]

@@ -39,8 +39,8 @@ def output_backward(model, trace, dY, grads):
         return dY
     Hs = trace.states["h"]
     W_hy = model.params["W_hy"]
-    grads["W_hy"] += Hs.reshape(-1, model.H).T @ dY.reshape(-1, model.O)
-    grads["b_y"] += dY.sum(axis=(0, 1))
+    grads.arrays["W_hy"] += Hs.reshape(-1, model.H).T @ dY.reshape(-1, model.O)
+    grads.arrays["b_y"] += dY.sum(axis=(0, 1))
     return dY @ W_hy.T
 
 

@@ -190,13 +190,13 @@ class GRU(Recurrent):
         H = self.H
         if self.convention == "pytorch":
             super().hidden_backward(trace, dA_h, grads)
-            grads["b_hn"] += dA_h[:, :, 2 * H:].sum(axis=(0, 1))
+            grads.arrays["b_hn"] += dA_h[:, :, 2 * H:].sum(axis=(0, 1))
             return
         Hprev = self.previous_states(trace).reshape(-1, H)
         RH = np.stack([c.hn for c in trace.caches]).reshape(-1, H)
         dA = dA_h.reshape(-1, 3 * H)
-        grads["W_h"][:, :2 * H] += Hprev.T @ dA[:, :2 * H]
-        grads["W_h"][:, 2 * H:] += RH.T @ dA[:, 2 * H:]
+        grads.arrays["W_h"][:, :2 * H] += Hprev.T @ dA[:, :2 * H]
+        grads.arrays["W_h"][:, 2 * H:] += RH.T @ dA[:, 2 * H:]
 
     def _to_torch(self):
         if self.convention != "pytorch":

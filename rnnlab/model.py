@@ -130,15 +130,15 @@ class Recurrent:
         """Gradients of the input term x_t W_x + b for all steps at once; returns dX."""
         W_in, b_in = self.input_names
         G = dA_x.shape[2]
-        grads[W_in] += X.reshape(-1, self.D).T @ dA_x.reshape(-1, G)
-        grads[b_in] += dA_x.sum(axis=(0, 1))
+        grads.arrays[W_in] += X.reshape(-1, self.D).T @ dA_x.reshape(-1, G)
+        grads.arrays[b_in] += dA_x.sum(axis=(0, 1))
         return dA_x @ self.params[W_in].T
 
     def hidden_backward(self, trace, dA_h, grads):
         """dW_h = sum_t h_{t-1}^T da_h[t], as one matrix product."""
         G = dA_h.shape[2]
         Hprev = self.previous_states(trace)
-        grads[self.hidden_name] += Hprev.reshape(-1, self.H).T @ dA_h.reshape(-1, G)
+        grads.arrays[self.hidden_name] += Hprev.reshape(-1, self.H).T @ dA_h.reshape(-1, G)
 
     def __call__(self, X, state0=None):
         """Outputs Y (T, B, O) for inputs X (T, B, D)."""

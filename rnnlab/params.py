@@ -42,6 +42,8 @@ class Params(MutableMapping):
         if name not in self.names() and not (isinstance(name, str) and name[1:] in self.names()):
             raise KeyError(f"unknown parameter {name!r}; expected one of {self.names()}")
         target = self[name]
+        if _same_memory(value, target):  # `p[name] += x` already changed it in place
+            return
         value = np.asarray(value, dtype=target.dtype)
         if value.shape != target.shape and value.shape != ():
             raise ValueError(f"{name} must have shape {target.shape}, got {value.shape}")
@@ -76,6 +78,12 @@ class Params(MutableMapping):
     def __repr__(self):
         shapes = ", ".join(f"{k}: {v.shape}" for k, v in self.arrays.items())
         return f"Params({shapes})"
+
+
+def _same_memory(a, b):
+    """True when ``a`` is ``b`` or a view with the same data, shape and strides."""
+    return (isinstance(a, np.ndarray) and a.shape == b.shape and a.strides == b.strides
+            and a.__array_interface__["data"][0] == b.__array_interface__["data"][0])
 
 
 def gate_layout(prefix_x, prefix_h, bias, gates, H, fused=("W_x", "W_h", "b")):
