@@ -12,6 +12,7 @@ Notation (the same symbols in code, docstrings and notebooks)::
 
 Importing rnnlab loads numpy only: plots and widgets live in their own modules.
 """
+from . import tasks
 from .activations import relu, sigmoid, softmax, tanh
 from .bptt import BPTTResult, backward, bptt
 from .clip import clip_elementwise, clip_global_norm, global_norm
@@ -29,7 +30,7 @@ from .train import History, train
 __version__ = "0.1.0"
 
 __all__ = [
-    "RNN", "LSTM", "GRU", "Params", "Trace", "BPTTResult", "bptt", "backward",
+    "tasks", "RNN", "LSTM", "GRU", "Params", "Trace", "BPTTResult", "bptt", "backward",
     "rnn_step_forward", "rnn_step_backward", "lstm_step_forward", "lstm_step_backward",
     "gru_step_forward", "gru_step_backward", "gru_chung_step_forward", "gru_chung_step_backward",
     "mse", "cross_entropy", "sigmoid", "tanh", "relu", "softmax",
