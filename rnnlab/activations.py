@@ -23,7 +23,8 @@ def sigmoid_unchecked(a):
 
 def sigmoid(a):
     """Logistic sigmoid, correct and silent for any input (sigmoid(-1e4) = 0, no warning)."""
-    a = np.asarray(a, dtype=np.result_type(a, np.float32))
+    a = np.asarray(a)
+    a = a.astype(np.result_type(a, np.float32), copy=False)
     with np.errstate(over="ignore"):
         return sigmoid_unchecked(a.reshape(-1)).reshape(a.shape)
 

@@ -19,6 +19,7 @@ from typing import NamedTuple, Optional
 
 import numpy as np
 
+from ._validate import as_array
 from .losses import get_loss
 
 
@@ -63,6 +64,10 @@ def backward(model, trace, dY, k=None, truncation="chunk"):
     """
     k = _check_k(k, truncation)
     T, B, _ = trace.X.shape
+    dY = as_array(dY, "dY", ("T", "B", "O"), trace.X.dtype)
+    if dY.shape != trace.Y.shape:
+        raise ValueError(f"dY must have the shape of the outputs Y (T, B, O) = {trace.Y.shape}, "
+                         f"got {dY.shape}")
     dtype, H, n_states = trace.X.dtype, model.H, len(model.state_names)
     grads = model.params.zeros_like()
     dH_out = output_backward(model, trace, dY, grads)
@@ -74,9 +79,9 @@ def backward(model, trace, dY, k=None, truncation="chunk"):
 
     def step_back(t, dstate):
         nonlocal dA_h
-        for acc, d in zip(per_step, dstate):
+        da_x, da_h, dprev, at_t = model.recur_backward(dstate, trace.caches[t])
+        for acc, d in zip(per_step, at_t):  # dL/dh_t (and dL/dc_t) reaching step t
             acc[t] += d
-        da_x, da_h, dprev = model.recur_backward(dstate, trace.caches[t])
         dA_x[t] += da_x
         if da_h is not da_x:
             if dA_h is None:

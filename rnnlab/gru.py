@@ -183,7 +183,7 @@ class GRU(Recurrent):
     def recur_backward(self, dstate, cache):
         back = gru_recur_backward if self.convention == "pytorch" else gru_chung_recur_backward
         da_x, da_h, dh_prev = back(dstate[0], cache)
-        return da_x, da_h, (dh_prev,)
+        return da_x, da_h, (dh_prev,), dstate
 
     def hidden_backward(self, trace, dA_h, grads):
         """dW_h (and db_hn) from all steps at once; Chung's W_hn multiplies r * h_{t-1}."""

@@ -75,7 +75,8 @@ def lstm_recur(a_x, x, h_prev, c_prev, W_x, W_h):
 
 
 def lstm_recur_backward(dh, dc, cache):
-    """Backward of ``lstm_recur``: returns ``(da, dh_prev, dc_prev)``, da = dL/da_t (B, 4H)."""
+    """Backward of ``lstm_recur``: returns ``(da, dh_prev, dc_prev, dc)``: da = dL/da_t
+    (B, 4H) and dc = dL/dc_t in total (from c_{t+1} and through h_t = o tanh(c_t))."""
     c_prev, gates, tanh_c, W_h = cache.c_prev, cache.gates, cache.tanh_c, cache.W_h
     H = tanh_c.shape[1]
     i, f, g, o = (gates[:, k * H:(k + 1) * H] for k in range(4))
@@ -89,7 +90,7 @@ def lstm_recur_backward(dh, dc, cache):
     np.multiply(g, g, out=slope[:, 2 * H:3 * H])
     np.subtract(1, slope[:, 2 * H:3 * H], out=slope[:, 2 * H:3 * H])   # ... tanh' for g
     da *= slope
-    return da, da @ W_h.T, dc * f
+    return da, da @ W_h.T, dc * f, dc
 
 
 def lstm_step_forward(x, h_prev, c_prev, W_x, W_h, b):
@@ -103,7 +104,7 @@ def lstm_step_forward(x, h_prev, c_prev, W_x, W_h, b):
 
 def lstm_step_backward(dh, dc, cache):
     """Backward of one step: ``dh`` = dL/dh_t and ``dc`` = dL/dc_t from later steps."""
-    da, dh_prev, dc_prev = lstm_recur_backward(dh, dc, cache)
+    da, dh_prev, dc_prev, _ = lstm_recur_backward(dh, dc, cache)
     return LSTMStepGrads(dx=da @ cache.W_x.T, dh_prev=dh_prev, dc_prev=dc_prev,
                          dW_x=cache.x.T @ da, dW_h=cache.h_prev.T @ da, db=da.sum(axis=0))
 
@@ -123,7 +124,10 @@ class LSTM(Recurrent):
 
     def __init__(self, D, H, O=None, forget_bias=0.0, init="pytorch", rng=None,
                  dtype=np.float64):
-        self.forget_bias = forget_bias
+        if isinstance(forget_bias, bool) or not isinstance(forget_bias, (int, float, np.number)) \
+                or not np.isfinite(forget_bias):
+            raise ValueError(f"forget_bias must be a finite number, got {forget_bias!r}")
+        self.forget_bias = float(forget_bias)
         super().__init__(D, H, O, init=init, rng=rng, dtype=dtype)
         self.params["b_f"] += forget_bias
 
@@ -137,8 +141,8 @@ class LSTM(Recurrent):
         return (h, c), cache
 
     def recur_backward(self, dstate, cache):
-        da, dh_prev, dc_prev = lstm_recur_backward(dstate[0], dstate[1], cache)
-        return da, da, (dh_prev, dc_prev)
+        da, dh_prev, dc_prev, dc = lstm_recur_backward(dstate[0], dstate[1], cache)
+        return da, da, (dh_prev, dc_prev), (dstate[0], dc)
 
     def _to_torch(self):
         p = self.params

@@ -76,8 +76,8 @@ class Recurrent:
         n = len(self.state_names)
         if state0 is None:
             return tuple(np.zeros((B, self.H), dtype=self.dtype) for _ in range(n))
-        if isinstance(state0, np.ndarray) or not isinstance(state0, (tuple, list)):
-            state0 = (state0,)
+        if n == 1 and not isinstance(state0, tuple):
+            state0 = (state0,)  # one state: an array (or nested list) is that state
         if len(state0) != n:
             raise ValueError(f"state0 must be {n} array(s) {self.state_names} of shape (B, H), "
                              f"got {len(state0)}")
@@ -120,6 +120,21 @@ class Recurrent:
         Y = Hs @ self.params["W_hy"] + self.params["b_y"] if self.O is not None else Hs
         return Trace(X, Y, states, s0, caches)
 
+    # -- what each cell provides ------------------------------------------------------
+    def recur(self, a_x, x, state):
+        """One step given its input term a_x = x_t W_x + b (B, G*H): ``(state, cache)``."""
+        raise NotImplementedError
+
+    def recur_backward(self, dstate, cache):
+        """Backward of ``recur`` given dL/d(state_t) from the output and later steps.
+
+        Returns ``(da_x, da_h, dstate_prev, dstate_t)``: the gradients of the step's input
+        term and recurrent term (the same array when they coincide), the gradient passed to
+        step t-1, and the total gradient of each state at step t (the LSTM adds the path
+        from h_t to c_t).
+        """
+        raise NotImplementedError
+
     # -- backward pieces used by rnnlab.bptt ------------------------------------------
     def previous_states(self, trace):
         """h_{t-1} for t = 0..T-1: the initial state followed by all but the last state."""
@@ -155,7 +170,12 @@ class Recurrent:
             v = state_dict[key]
             v = v.detach().cpu().numpy() if hasattr(v, "detach") else v
             arrays[key] = np.asarray(v, dtype=self.dtype)
-        for name, value in self._from_torch(arrays).items():
+        values = self._from_torch(arrays)
+        for name, value in values.items():  # check everything before changing anything
+            if value.shape != self.params[name].shape:
+                raise ValueError(f"state_dict gives {name} the shape {value.shape}, expected "
+                                 f"{self.params[name].shape} (D={self.D}, H={self.H})")
+        for name, value in values.items():
             self.params[name] = value
 
     def to_torch(self):

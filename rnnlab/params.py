@@ -17,9 +17,10 @@ class Params(MutableMapping):
     ``layout`` maps a view name to ``(fused_name, index)``, ``index`` a tuple of slices.
     """
 
-    def __init__(self, arrays, layout=None):
+    def __init__(self, arrays, layout=None, check_finite=True):
         self.arrays = dict(arrays)
         self.layout = dict(layout or {})
+        self.check_finite = check_finite  # parameters must stay finite; gradients may overflow
 
     def _locate(self, name):
         if name in self.arrays:
@@ -42,12 +43,15 @@ class Params(MutableMapping):
         if name not in self.names() and not (isinstance(name, str) and name[1:] in self.names()):
             raise KeyError(f"unknown parameter {name!r}; expected one of {self.names()}")
         target = self[name]
-        if _same_memory(value, target):  # `p[name] += x` already changed it in place
+        if _same_memory(value, target):  # `p[name] += x` has already changed it in place
+            if self.check_finite and not np.isfinite(target).all():
+                raise ValueError(f"{name} must be finite, but the in-place update made it "
+                                 f"NaN or inf (it is changed: reset it)")
             return
         value = np.asarray(value, dtype=target.dtype)
         if value.shape != target.shape and value.shape != ():
             raise ValueError(f"{name} must have shape {target.shape}, got {value.shape}")
-        if not np.isfinite(value).all():
+        if self.check_finite and not np.isfinite(value).all():
             raise ValueError(f"{name} must be finite, but the new value contains NaN or inf")
         target[...] = value
 
@@ -69,11 +73,13 @@ class Params(MutableMapping):
 
     def zeros_like(self):
         """A ``Params`` of zeros with the same layout (the shape of a gradient)."""
-        return Params({k: np.zeros_like(v) for k, v in self.arrays.items()}, self.layout)
+        return Params({k: np.zeros_like(v) for k, v in self.arrays.items()}, self.layout,
+                      check_finite=False)
 
     def copy(self):
         """A deep copy with the same layout."""
-        return Params({k: v.copy() for k, v in self.arrays.items()}, self.layout)
+        return Params({k: v.copy() for k, v in self.arrays.items()}, self.layout,
+                      self.check_finite)
 
     def __repr__(self):
         shapes = ", ".join(f"{k}: {v.shape}" for k, v in self.arrays.items())

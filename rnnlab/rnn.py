@@ -100,7 +100,7 @@ class RNN(Recurrent):
 
     def recur_backward(self, dstate, cache):
         da, dh_prev = rnn_recur_backward(dstate[0], cache)
-        return da, da, (dh_prev,)
+        return da, da, (dh_prev,), dstate
 
     def _to_torch(self):
         if self.activation == "sigmoid":
