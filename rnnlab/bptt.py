@@ -72,24 +72,33 @@ def backward(model, trace, dY, k=None, truncation="chunk"):
     grads = model.params.zeros_like()
     dH_out = output_backward(model, trace, dY, grads)
     G = model.params[model.input_names[1]].shape[0]
-    dA_x = np.zeros((T, B, G), dtype=dtype)
+    window = truncation == "window" and k is not None and k < T
+    # full and chunked BPTT visit each step once, so its slots are written, not summed
+    new = np.zeros if window else np.empty
+    dA_x = new((T, B, G), dtype=dtype)
     dA_h = None  # made only for cells whose recurrent term has its own gradient (GRU)
-    per_step = [np.zeros((T, B, H), dtype=dtype) for _ in range(n_states)]
+    per_step = [new((T, B, H), dtype=dtype) for _ in range(n_states)]
     zero = tuple(np.zeros((B, H), dtype=dtype) for _ in range(n_states))
+
+    def put(buf, t, value):
+        if window:  # windows overlap: a step receives from several losses
+            buf[t] += value
+        else:
+            buf[t] = value
 
     def step_back(t, dstate):
         nonlocal dA_h
         da_x, da_h, dprev, at_t = model.recur_backward(dstate, trace.caches[t])
-        for acc, d in zip(per_step, at_t):  # dL/dh_t (and dL/dc_t) reaching step t
-            acc[t] += d
-        dA_x[t] += da_x
+        for buf, d in zip(per_step, at_t):  # dL/dh_t (and dL/dc_t) reaching step t
+            put(buf, t, d)
+        put(dA_x, t, da_x)
         if da_h is not da_x:
             if dA_h is None:
-                dA_h = np.zeros_like(dA_x)
-            dA_h[t] += da_h
+                dA_h = new((T, B, G), dtype=dtype)
+            put(dA_h, t, da_h)
         return dprev
 
-    if truncation == "window" and k is not None and k < T:
+    if window:
         dstate0 = zero
         for t in range(T - 1, -1, -1):
             dstate = (dH_out[t],) + zero[1:]
