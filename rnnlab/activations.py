@@ -22,7 +22,12 @@ def sigmoid_unchecked(a):
 
 
 def sigmoid(a):
-    """Logistic sigmoid, correct and silent for any input (sigmoid(-1e4) = 0, no warning)."""
+    """Logistic sigmoid, correct and silent for any input (sigmoid(-1e4) = 0, no warning).
+
+    Equations::
+
+        sigmoid(a) = 1 / (1 + exp(-a))          any shape in, same shape out
+    """
     a = np.asarray(a)
     a = a.astype(np.result_type(a, np.float32), copy=False)
     with np.errstate(over="ignore"):
@@ -30,12 +35,22 @@ def sigmoid(a):
 
 
 def tanh(a):
-    """Hyperbolic tangent."""
+    """Hyperbolic tangent.
+
+    Equations::
+
+        tanh(a) = (exp(a) - exp(-a)) / (exp(a) + exp(-a))     any shape
+    """
     return np.tanh(a)
 
 
 def relu(a):
-    """Rectified linear unit."""
+    """Rectified linear unit.
+
+    Equations::
+
+        relu(a) = max(a, 0)                      any shape
+    """
     return np.maximum(a, 0)
 
 
@@ -55,7 +70,12 @@ def drelu_from_output(h):
 
 
 def softmax(a, axis=-1):
-    """Softmax along ``axis``, shifted by the maximum so exp never overflows."""
+    """Softmax along ``axis``, shifted by the maximum so exp never overflows.
+
+    Equations::
+
+        softmax(a)_k = exp(a_k - max_j a_j) / sum_j exp(a_j - max_j a_j)     e.g. (T, B, O)
+    """
     a = np.asarray(a)
     e = np.exp(a - a.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)

@@ -56,7 +56,14 @@ def _check_k(k, truncation):
 
 
 def backward(model, trace, dY, k=None, truncation="chunk"):
-    """Backward pass given dL/dY (T, B, O). Returns ``(grads, dX, dstate0, dh, dc)``.
+    """Backward pass through time given dY = dL/dY (T, B, O).
+
+    Equations::
+
+        dh_t = dY_t W_hy^T + (dh_{t+1} through step t+1)    (cut at chunk edges when k is set)
+        dW = sum_t (step t's contribution)                    for every shared weight
+
+    Returns ``(grads, dX (T, B, D), dstate0, dh (T, B, H), dc (T, B, H) or None)``.
 
     Each step's backward (``model.recur_backward``) gives the gradients of that step's
     input term and recurrent term, collected in dA_x, dA_h (T, B, G*H); the weight
@@ -120,7 +127,11 @@ def backward(model, trace, dY, k=None, truncation="chunk"):
 
 
 def bptt(model, X, target, loss="mse", mask=None, state0=None, k=None, truncation="chunk"):
-    """Forward, loss and backward through time in one call. Returns a ``BPTTResult``.
+    """Forward, loss and backward through time in one call; returns a ``BPTTResult``.
+
+    Equations::
+
+        L = sum_t loss(y_t, y*_t) over the masked steps      grads = dL/d(every parameter)
 
     X (T, B, D); target as the loss expects ((T, B, O) for "mse", (T, B) class indices for
     "cross_entropy"); mask (T, B) or (T,) selects the steps with a loss; ``k`` truncates.

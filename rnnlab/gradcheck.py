@@ -17,6 +17,10 @@ from .losses import get_loss
 def numerical_gradient(f, w, eps=1e-6):
     """Centred-difference gradient of the scalar ``f()`` with respect to array ``w``.
 
+    Equations::
+
+        g_j = (f(w + eps e_j) - f(w - eps e_j)) / (2 eps)        g has w's shape
+
     ``w`` is perturbed in place (one entry at a time) and restored, so it must be the very
     array ``f`` reads (a parameter, or a view into one).
     """
@@ -33,7 +37,12 @@ def numerical_gradient(f, w, eps=1e-6):
 
 
 def relative_error(a, b):
-    """||a - b|| / (||a|| + ||b||), 0 when both are 0."""
+    """How far apart two gradients are, on a scale that ignores their size.
+
+    Equations::
+
+        rel(a, b) = ||a - b|| / (||a|| + ||b||)     (0 when both are 0; at most 1)
+    """
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     denom = np.linalg.norm(a) + np.linalg.norm(b)
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
@@ -72,6 +81,10 @@ class GradcheckReport(dict):
 def compare_gradients(f, arrays, analytic, eps=1e-6, tol=1e-7):
     """Check hand-written gradients: ``analytic[name]`` against d f()/d ``arrays[name]``.
 
+    Equations::
+
+        error[name] = rel(analytic[name], centred differences of f in arrays[name])
+
     ``f`` takes no arguments and reads the arrays in ``arrays`` (perturbed in place).
     Returns a ``GradcheckReport``; print it to see which gradient disagrees.
     """
@@ -91,7 +104,11 @@ def compare_gradients(f, arrays, analytic, eps=1e-6, tol=1e-7):
 def gradcheck(model, X, target, loss="mse", mask=None, state0=None, names=None,
               eps=1e-6, tol=1e-7):
     """Check ``bptt`` on ``model`` for every parameter (or ``names``), the inputs and the
-    initial state(s). The model should be float64. Returns a ``GradcheckReport``.
+    initial state(s). The model must be float64. Returns a ``GradcheckReport``.
+
+    Equations::
+
+        error[w] = rel(dL/dw from bptt, centred differences of L in w)   X (T, B, D)
 
     Names may be fused (``W_h``) or per gate (``W_hf``); "X" and "h0"/"c0" are included.
     """

@@ -86,13 +86,31 @@ def gru_recur_backward(dh, cache):
 
 
 def gru_step_forward(x, h_prev, W_x, W_h, b, b_hn):
-    """One GRU step in PyTorch's convention. Returns ``(h, cache)``."""
+    """One forward step of the GRU in PyTorch's convention; returns ``(h, cache)``.
+
+    Equations::
+
+        r = sigmoid(x W_xr + h_prev W_hr + b_r)    z = sigmoid(x W_xz + h_prev W_hz + b_z)
+        n = tanh(x W_xn + b_n + r * (h_prev W_hn + b_hn))
+        h = (1 - z) * n + z * h_prev
+
+    Shapes: x (B, D), h_prev (B, H), W_x (D, 3H), W_h (H, 3H), b (3H,), b_hn (H,).
+    """
     with np.errstate(over="ignore"):
         return gru_recur(x @ W_x + b, x, h_prev, W_x, W_h, b_hn)
 
 
 def gru_step_backward(dh, cache):
-    """Backward of one PyTorch-convention step; ``dh`` is dL/dh_t."""
+    """Backward of one PyTorch-convention step given dh = dL/dh_t (B, H).
+
+    Equations::
+
+        da_n = dh (1-z)(1-n^2)   da_z = dh (h_prev - n) z(1-z)   da_r = da_n hn r(1-r)
+        da_x = [da_r, da_z, da_n]   da_h = [da_r, da_z, da_n r]   (hn = h_prev W_hn + b_hn)
+        dx = da_x W_x^T   dh_prev = dh z + da_h W_h^T   dW_x = x^T da_x   dW_h = h_prev^T da_h
+
+    Returns ``GRUStepGrads`` (dx, dh_prev, dW_x, dW_h, db = sum_b da_x, db_hn).
+    """
     da_x, da_h, dh_prev = gru_recur_backward(dh, cache)
     H = dh.shape[1]
     return GRUStepGrads(dx=da_x @ cache.W_x.T, dh_prev=dh_prev, dW_x=cache.x.T @ da_x,
@@ -128,13 +146,30 @@ def gru_chung_recur_backward(dh, cache):
 
 
 def gru_chung_step_forward(x, h_prev, W_x, W_h, b):
-    """One GRU step in Chung et al.'s convention. Returns ``(h, cache)``."""
+    """One forward step of the GRU in Chung et al.'s convention; returns ``(h, cache)``.
+
+    Equations::
+
+        r, z as in PyTorch's convention      n = tanh(x W_xn + (r * h_prev) W_hn + b_n)
+        h = (1 - z) * h_prev + z * n         (z_Chung = 1 - z_PyTorch)
+
+    Shapes: x (B, D), h_prev (B, H), W_x (D, 3H), W_h (H, 3H), b (3H,).
+    """
     with np.errstate(over="ignore"):
         return gru_chung_recur(x @ W_x + b, x, h_prev, W_x, W_h)
 
 
 def gru_chung_step_backward(dh, cache):
-    """Backward of one Chung-convention step; ``dh`` is dL/dh_t."""
+    """Backward of one Chung-convention step given dh = dL/dh_t (B, H).
+
+    Equations::
+
+        da_n = dh z (1-n^2)    da_z = dh (n - h_prev) z(1-z)    d(rh) = da_n W_hn^T
+        da_r = d(rh) h_prev r(1-r)    dh_prev = dh (1-z) + d(rh) r + [da_r, da_z] W_h[:, :2H]^T
+        dW_h = [h_prev^T [da_r, da_z], (r h_prev)^T da_n]
+
+    Returns ``GRUStepGrads`` with ``db_hn = None``.
+    """
     da_x, _, dh_prev = gru_chung_recur_backward(dh, cache)
     H = dh.shape[1]
     dW_h = np.concatenate([cache.h_prev.T @ da_x[:, :2 * H], cache.hn.T @ da_x[:, 2 * H:]],
@@ -145,6 +180,10 @@ def gru_chung_step_backward(dh, cache):
 
 class GRU(Recurrent):
     """A one-layer GRU over time-major sequences X (T, B, D).
+
+    Equations::
+
+        PyTorch: h_t = (1 - z) * n + z * h_{t-1}    Chung: h_t = (1 - z) * h_{t-1} + z * n
 
     ``convention`` is "pytorch" (default) or "chung". Fused parameters ``W_x`` (D, 3H),
     ``W_h`` (H, 3H), ``b`` (3H,), gate order r, z, n, plus ``b_hn`` (H,) in PyTorch's

@@ -30,7 +30,14 @@ def _mask(mask, T, B, dtype):
 
 
 def mse(Y, target, mask=None):
-    """Mean squared error per sequence. Y, target (T, B, O); mask (T, B), (T,) or None."""
+    """Mean squared error, summed over time; returns ``(L, dY)``.
+
+    Equations::
+
+        L = (1/(B O)) sum_t sum_b m_tb sum_o (y - y*)^2       dY = (2/(B O)) m (Y - Y*)
+
+    Shapes: Y, target (T, B, O); mask (T, B), (T,) or None (every step).
+    """
     Y = as_array(Y, "Y", ("T", "B", "O"))
     target = as_array(target, "target", ("T", "B", "O"), Y.dtype)
     if target.shape != Y.shape:
@@ -44,7 +51,14 @@ def mse(Y, target, mask=None):
 
 
 def cross_entropy(Z, labels, mask=None):
-    """Softmax cross-entropy. Z (T, B, O) logits; labels (T, B) class indices in [0, O)."""
+    """Softmax cross-entropy, summed over time; returns ``(L, dZ)``.
+
+    Equations::
+
+        L = -(1/B) sum_t sum_b m_tb log softmax(z_tb)[k_tb]    dZ = (1/B) m (softmax(Z) - onehot(K))
+
+    Shapes: Z (T, B, O) logits; labels (T, B) integer classes in [0, O); mask as in ``mse``.
+    """
     Z = as_array(Z, "Z (logits)", ("T", "B", "O"))
     T, B, O = Z.shape
     labels = np.asarray(labels)

@@ -94,16 +94,31 @@ def lstm_recur_backward(dh, dc, cache):
 
 
 def lstm_step_forward(x, h_prev, c_prev, W_x, W_h, b):
-    """One LSTM step. Shapes: x (B, D), h_prev and c_prev (B, H), W_x (D, 4H), W_h (H, 4H).
+    """One forward step of the LSTM; returns ``(h, c, cache)``.
 
-    Returns ``(h, c, cache)``.
+    Equations::
+
+        [a_i a_f a_g a_o] = x_t W_x + h_{t-1} W_h + b
+        i, f, o = sigmoid(a_i, a_f, a_o)     g = tanh(a_g)
+        c_t = f * c_{t-1} + i * g            h_t = o * tanh(c_t)
+
+    Shapes: x (B, D), h_prev, c_prev (B, H), W_x (D, 4H), W_h (H, 4H), b (4H,).
     """
     with np.errstate(over="ignore"):
         return lstm_recur(x @ W_x + b, x, h_prev, c_prev, W_x, W_h)
 
 
 def lstm_step_backward(dh, dc, cache):
-    """Backward of one step: ``dh`` = dL/dh_t and ``dc`` = dL/dc_t from later steps."""
+    """Backward of one step given dh = dL/dh_t and dc = dL/dc_t from step t+1 (B, H).
+
+    Equations::
+
+        dc += dh * o * (1 - tanh(c_t)^2)     dc_prev = dc * f
+        da = [dc g i(1-i), dc c_prev f(1-f), dc i (1-g^2), dh tanh(c_t) o(1-o)]
+        dx = da W_x^T   dh_prev = da W_h^T   dW_x = x^T da   dW_h = h_prev^T da   db = sum_b da
+
+    Returns ``LSTMStepGrads`` (dx (B, D), dh_prev, dc_prev (B, H), dW_x, dW_h, db).
+    """
     da, dh_prev, dc_prev, _ = lstm_recur_backward(dh, dc, cache)
     return LSTMStepGrads(dx=da @ cache.W_x.T, dh_prev=dh_prev, dc_prev=dc_prev,
                          dW_x=cache.x.T @ da, dW_h=cache.h_prev.T @ da, db=da.sum(axis=0))
@@ -111,6 +126,10 @@ def lstm_step_backward(dh, dc, cache):
 
 class LSTM(Recurrent):
     """A one-layer LSTM over time-major sequences X (T, B, D); state (h, c).
+
+    Equations::
+
+        c_t = f * c_{t-1} + i * g      h_t = o * tanh(c_t)      y_t = h_t W_hy + b_y
 
     Fused parameters ``W_x`` (D, 4H), ``W_h`` (H, 4H), ``b`` (4H,), gate order i, f, g, o;
     each gate is also a view by name: ``W_xf``, ``W_hf``, ``b_f`` (and likewise i, g, o).

@@ -57,16 +57,26 @@ def rnn_recur_backward(dh, cache):
 
 
 def rnn_step_forward(x, h_prev, W_xh, W_hh, b_h, activation="tanh"):
-    """One step h_t = phi(x_t W_xh + h_{t-1} W_hh + b_h). Shapes: x (B, D), h_prev (B, H).
+    """One forward step of the vanilla RNN; returns ``(h, cache)``.
 
-    Returns ``(h, cache)`` with ``cache`` an ``RNNCache``.
+    Equations::
+
+        h_t = phi(x_t W_xh + h_{t-1} W_hh + b_h)
+
+    Shapes: x (B, D), h_prev (B, H), W_xh (D, H), W_hh (H, H), b_h (H,) -> h (B, H).
     """
     with np.errstate(over="ignore"):  # sigmoid(a) for a < -709: exp overflows, result 0
         return rnn_recur(x @ W_xh + b_h, x, h_prev, W_xh, W_hh, activation)
 
 
 def rnn_step_backward(dh, cache):
-    """Backward of one step: ``dh`` (B, H) is dL/dh_t. Returns ``RNNStepGrads``."""
+    """Backward of one step, given dh = dL/dh_t (B, H); returns ``RNNStepGrads``.
+
+    Equations::
+
+        da = dh * phi'(a)          dx = da W_xh^T (B, D)      dh_prev = da W_hh^T (B, H)
+        dW_xh = x^T da (D, H)      dW_hh = h_prev^T da (H, H)  db_h = sum_b da (H,)
+    """
     da, dh_prev = rnn_recur_backward(dh, cache)
     return RNNStepGrads(dx=da @ cache.W_xh.T, dh_prev=dh_prev,  # through x_t W_xh
                         dW_xh=cache.x.T @ da, dW_hh=cache.h_prev.T @ da, db_h=da.sum(axis=0))
@@ -74,6 +84,10 @@ def rnn_step_backward(dh, cache):
 
 class RNN(Recurrent):
     """A one-layer vanilla RNN over time-major sequences X (T, B, D).
+
+    Equations::
+
+        h_t = phi(x_t W_xh + h_{t-1} W_hh + b_h)     y_t = h_t W_hy + b_y
 
     Parameters: ``W_xh`` (D, H), ``W_hh`` (H, H), ``b_h`` (H,), and with ``O`` given the
     output layer ``W_hy`` (H, O), ``b_y`` (O,). ``activation`` is "tanh", "sigmoid" or "relu".
