@@ -21,9 +21,9 @@ class Drawing(dict):
     def __repr__(self):
         parts = []
         for key, value in self.items():
-            if key in ("fig", "ax"):
+            if key in ("fig", "ax", "overlay_keys"):
                 continue
-            parts.append(f"{key}[{len(value)}]" if isinstance(value, (dict, list, tuple))
+            parts.append(f"{key}[{len(value)}]" if isinstance(value, (dict, list))
                          else key)
         return f"<{type(self).__name__}: {', '.join(parts)}>"
 

@@ -43,6 +43,7 @@ class GraphLayout(NamedTuple):
     ylim: tuple
     inputs: list     # steps t with an input x_t
     outputs: list    # steps t with an output y_t
+    bw: float        # half width of a box (wider when labels carry layer and direction)
 
 
 def io_steps(arrangement, T, n_in=None):
@@ -72,10 +73,14 @@ def io_steps(arrangement, T, n_in=None):
 
 def _sym(base, t, layer, layers, d, bidirectional):
     """Mathtext of a node or weight symbol: h, with layer superscript and direction arrow."""
-    if bidirectional and d:
-        base = (r"\overrightarrow{%s}" if d == "f" else r"\overleftarrow{%s}") % base[0] \
-            + base[1:]
-    sup = f"^{{({layer + 1})}}" if layers > 1 and layer is not None else ""
+    arrow = {"f": r"\rightarrow", "b": r"\leftarrow"}.get(d, "") if bidirectional else ""
+    if layers > 1:
+        sup = f"^{{({layer + 1}{arrow})}}"   # h^(2->): layer 2, forward chain
+    else:
+        sup = ""
+        if arrow:
+            base = (r"\overrightarrow{%s}" if d == "f" else r"\overleftarrow{%s}") % base[0] \
+                + base[1:]
     if t is None:
         head, sub = (base.split("_", 1) + [""])[:2]
         return f"${head}{sup}_{{{sub}}}$" if sub else f"${head}{sup}$"
@@ -97,7 +102,8 @@ def unrolled_layout(T, arrangement="many-to-many", layers=1, bidirectional=False
         raise TypeError(f"t0 (the first step's index) must be an int, got {t0!r}")
     ins, outs = io_steps(arrangement, T, n_in)
     recurrent = arrangement != "one-to-one"
-    dx = 1.4 if bidirectional else 1.0
+    deep_bi = bidirectional and L > 1
+    dx, bw = (1.9, 0.36) if deep_bi else (1.4, BW) if bidirectional else (1.0, BW)
     nodes, labels, edges = {}, {}, []
     X = [t * dx for t in range(T)]
 
@@ -108,7 +114,7 @@ def unrolled_layout(T, arrangement="many-to-many", layers=1, bidirectional=False
     below = {t: ("x", t) for t in ins}    # what feeds the next layer at step t
     for l in range(L):
         dirs = ("f", "b") if bidirectional else ("f",)
-        rows = {"f": y + 1.0, "b": y + 1.75}
+        rows = {"f": y + 1.0, "b": y + 1.85}
         for d in dirs:
             for t in range(T):
                 key = ("h", l, d, t)
@@ -123,7 +129,7 @@ def unrolled_layout(T, arrangement="many-to-many", layers=1, bidirectional=False
                               _straight_label(sx, top, rows["f"] - BH, bidirectional)))
             if bidirectional:
                 edges.append(_curve(src, ("h", l, "b", t), sx, top, rows["b"] - BH, +1, "input",
-                                    _sym("W_xh", None, l, L, "b", True)))
+                                    _sym("W_xh", None, l, L, "b", True), bw))
         for d in dirs:
             w_hh = _sym("W_hh", None, l, L, d, bidirectional)
             order = range(T) if d == "f" else range(T - 1, -1, -1)
@@ -132,27 +138,27 @@ def unrolled_layout(T, arrangement="many-to-many", layers=1, bidirectional=False
                 x, yy = X[t], rows[d]
                 sign = 1 if d == "f" else -1
                 if prev is None and initial and recurrent:
-                    start = x - sign * (BW + STUB)
+                    start = x - sign * (bw + STUB)
                     edges.append(Edge(("init", l, d), ("h", l, d, t), "initial", "",
-                                      [(start, yy), (x - sign * BW, yy)],
-                                      (start + sign * STUB / 2, yy + 0.06, "center")))
+                                      [(start, yy), (x - sign * bw, yy)],
+                                      (start + sign * 0.1, yy + 0.05, "center")))
                     nodes[("init", l, d)] = (start, yy)
                     labels[("init", l, d)] = _sym("h", (t0 - 1) if d == "f" else T + t0,
                                                   l, L, d, bidirectional)
                 elif prev is not None and recurrent:
                     px = X[prev]
                     edges.append(Edge(("h", l, d, prev), ("h", l, d, t), "recurrent", w_hh,
-                                      [(px + sign * BW, yy), (x - sign * BW, yy)],
-                                      ((px + x) / 2, yy + 0.06, "center")))
+                                      [(px + sign * bw, yy), (x - sign * bw, yy)],
+                                      ((px + x) / 2, yy + 0.08, "center")))
                 prev = t
         if bidirectional:
-            top_row = rows["b"] + 0.6
+            top_row = rows["b"] + 0.65
             for t in range(T):
                 c = ("c", l, t)
                 nodes[c] = (X[t], top_row)
                 labels[c] = ""
                 edges.append(_curve(("h", l, "f", t), c, X[t], rows["f"] + BH, top_row - DOT,
-                                    -1, "merge", ""))
+                                    -1, "merge", "", bw))
                 edges.append(Edge(("h", l, "b", t), c, "merge", "",
                                   [(X[t], rows["b"] + BH), (X[t], top_row - DOT)], None))
             below = {t: ("c", l, t) for t in range(T)}
@@ -168,11 +174,13 @@ def unrolled_layout(T, arrangement="many-to-many", layers=1, bidirectional=False
         labels[("y", t)] = f"$y_{{{t + t0}}}$"
         edges.append(Edge(src, ("y", t), "output", "$W_{hy}$", [(sx, top), (X[t], y + 1.0 - BH)],
                           _straight_label(sx, top, y + 1.0 - BH, False)))
-    left = -BW - (STUB + 0.15 if initial and recurrent else 0.1)
-    right = X[-1] + BW + (STUB + 0.15 if initial and recurrent and bidirectional else 0.1)
+    left = -bw - (STUB + 0.25 if initial and recurrent else 0.1)
+    right = X[-1] + (bw + STUB + 0.25 if initial and recurrent and bidirectional else 0.45)
     top = y + 1.0 + BH + 0.08 if outs else y + BH + 0.08
     bottom = -BH - 0.08 if ins else 1.0 - BH - 0.08
-    return GraphLayout(nodes, labels, edges, (left, right), (bottom, top), ins, outs)
+    if bidirectional:   # room for the right-hand curves and their labels
+        right = max(right, X[-1] + bw + 0.55)
+    return GraphLayout(nodes, labels, edges, (left, right), (bottom, top), ins, outs, bw)
 
 
 def _straight_label(x, y0, y1, left):
@@ -180,10 +188,10 @@ def _straight_label(x, y0, y1, left):
     return (x - 0.05 if left else x + 0.05, (y0 + y1) / 2, "right" if left else "left")
 
 
-def _curve(src, dst, x, y0, y1, side, role, weight):
+def _curve(src, dst, x, y0, y1, side, role, weight, bw):
     """A cubic Bezier from (x, y0) up to (x, y1) bulging to the right (+1) or left (-1) of
     the box in between, so it never crosses a box."""
-    bulge = side * (BW + 0.22)
+    bulge = side * (bw + 0.22)
     x0 = x + side * 0.08
     path = [(x0, y0), (x + bulge, y0 + 0.35), (x + bulge, y1 - 0.3), (x0, y1)]
     # the point of the curve at s = 0.25, where the label goes (outside the bulge)

@@ -1,0 +1,255 @@
+"""``Explorer``: the base of every interactive explorer (a figure updated in place + sliders).
+
+An explorer owns a matplotlib ``Figure`` drawn on an ipympl canvas it creates itself
+(``ipympl.backend_nbagg.Canvas``), so a notebook can stay on the default inline
+backend: static figures remain PNGs that GitHub and nbviewer show, and only explorers
+are live. Moving a slider calls ``update``, which recomputes, changes the existing
+artists (``set_data``, ``set_color``, ``set_text``) and asks the canvas to redraw
+(``draw_idle``). Nothing needs a browser: ``update`` works in a plain kernel or a test.
+
+Subclasses define::
+
+    _make_controls() -> dict name -> ipywidgets control   (sliders, dropdowns)
+    _build(fig)      create every artist once; call _freeze_axes(ax, *artists) for
+                     what never changes (frame, ticks, titles, legends, fixed labels)
+    _compute(values) -> dict                               the numbers behind the picture
+    _draw(data)      move the artists to show ``data``
+    _note(data)      -> str                                one plain-words sentence
+
+Speed: frozen artists are rendered once into a picture (``StaticLayer``) and pasted at
+every redraw, so a slider move renders only the lines and patches that move; texts,
+ticks and mathtext (the slow part of a matplotlib frame) are never drawn again. After
+changing something frozen (new axis limits, a new title), call
+``self.static_layer.invalidate()``; it is then rendered once more at the next draw.
+
+Displaying an explorer (last line of a cell, or ``display(ex)``) shows the controls, the
+canvas and the note as one widget, plus a PNG of the current state for renderers
+without widgets (GitHub, nbviewer, a PDF export).
+"""
+import base64
+import io
+import numbers
+import warnings
+
+import numpy as np
+from matplotlib.artist import Artist
+
+from ..style import COLORS, rnnlab_style
+
+
+class StaticLayer(Artist):
+    """Draws the artists that never change (axes, ticks, titles, labels) from a cached
+    picture, so a redraw renders only what moved.
+
+    The frozen artists are marked ``animated``, which makes matplotlib skip them in a
+    normal draw; this layer, drawn first, pastes their picture (rendered again when the
+    canvas size or dpi changes, e.g. on a high-dpi screen). ``savefig`` draws everything
+    itself (matplotlib includes animated artists when saving), so the layer steps aside.
+    """
+
+    def __init__(self, artists):
+        super().__init__()
+        self.artists = list(artists)
+        self.set_zorder(-1e9)
+        self._key, self._pixels = None, None
+        for a in self.artists:
+            a.set_animated(True)
+
+    def invalidate(self):
+        """Render the frozen artists again at the next draw (after changing one of them)."""
+        self._key = None
+
+    def draw(self, renderer):
+        fig = self.get_figure(root=True)
+        if not self.get_visible() or fig.canvas.is_saving():
+            return
+        key = (int(renderer.width), int(renderer.height), float(renderer.dpi))
+        if key != self._key:
+            self._pixels, self._key = self._render(*key), key
+        gc = renderer.new_gc()
+        renderer.draw_image(gc, 0, 0, self._pixels)
+        gc.restore()
+
+    def _render(self, width, height, dpi):
+        from matplotlib.backends.backend_agg import RendererAgg
+
+        r = RendererAgg(width, height, dpi)
+        self.get_figure(root=True).patch.draw(r)
+        for a in self.artists:
+            a.draw(r)
+        return np.asarray(r.buffer_rgba())[::-1].copy()
+
+
+def _new_canvas(fig):
+    """An ipympl canvas for ``fig`` (a live widget in Jupyter), or plain Agg without ipympl."""
+    try:
+        from ipympl.backend_nbagg import Canvas, FigureManager
+    except ImportError:  # pragma: no cover - ipympl is a dependency
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        return FigureCanvasAgg(fig)
+    canvas = Canvas(fig)
+    with warnings.catch_warnings():
+        # ipympl's toolbar passes its canvas on to traitlets, which calls that deprecated
+        warnings.simplefilter("ignore", DeprecationWarning)
+        FigureManager(canvas, 0)
+    canvas.header_visible = False   # no "Figure 0" title bar
+    canvas.footer_visible = False
+    canvas.toolbar_visible = False
+    canvas.resizable = False
+    canvas.capture_scroll = False
+    return canvas
+
+
+class Explorer:
+    """Base class: a figure on its own canvas, ipywidgets ``controls``, ``update``, ``note``.
+
+    Attributes: ``fig`` (matplotlib Figure), ``controls`` (name -> ipywidgets control;
+    sliders have ``min``, ``max``, ``step``; dropdowns ``options``), ``values`` (name ->
+    current value), ``data`` (the numbers behind the picture, set by ``update``), ``note``
+    (a plain-words sentence on what the picture shows, also shown under the plot).
+    """
+
+    figsize = (8.0, 5.0)
+    dpi = 100
+
+    def __init__(self, **initial):
+        """Build the figure and controls, then ``update(**initial)`` (values checked)."""
+        from matplotlib.figure import Figure
+
+        with rnnlab_style():
+            self.fig = Figure(figsize=self.figsize, dpi=self.dpi)
+            self.canvas = _new_canvas(self.fig)
+            self.controls = self._make_controls()
+            self.values = {name: w.value for name, w in self.controls.items()}
+            self.data, self.note = {}, ""
+            self._frozen = []
+            self._build(self.fig)
+            self.static_layer = StaticLayer(self._frozen)
+            self.fig.add_artist(self.static_layer)
+        self._widget = None
+        self._syncing = False
+        self.update(**initial)
+        for name, control in self.controls.items():
+            control.observe(lambda change, name=name: self._on_change(name, change["new"]),
+                            names="value")
+
+    # -- what subclasses write -----------------------------------------------------------
+    def _make_controls(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _build(self, fig):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _compute(self, values):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _draw(self, data):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _note(self, data):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _freeze(self, *artists):
+        """Mark artists that will never change, so redraws paste them from a picture."""
+        self._frozen.extend(artists)
+
+    def _freeze_axes(self, ax, *artists):
+        """Freeze an axes' frame, ticks, tick labels, axis labels, titles and legend (and
+        ``artists``); its lines and patches stay live. Call after the axes is labelled."""
+        ax.patch.set_visible(False)   # the figure's white shows through the layer
+        titles = [ax.title, ax._left_title, ax._right_title]
+        legend = [ax.get_legend()] if ax.get_legend() is not None else []
+        frame = [ax.xaxis, ax.yaxis, *ax.spines.values()] if ax.axison else []
+        self._freeze(*frame, *titles, *legend, *artists)
+
+    # -- the public interface ------------------------------------------------------------
+    def update(self, **values):
+        """Set some controls (by name), recompute, redraw in place; returns ``self.data``.
+
+        Each value must lie in its slider's [min, max] (or be one of a dropdown's options).
+        Called with no arguments it redraws the current state.
+        """
+        checked = {name: self._check(name, v) for name, v in values.items()}
+        self.values.update(checked)
+        self._syncing = True
+        try:
+            for name, v in checked.items():
+                if self.controls[name].value != v:
+                    self.controls[name].value = v
+        finally:
+            self._syncing = False
+        self.data = self._compute(dict(self.values))
+        self._draw(self.data)
+        self.note = self._note(self.data)
+        if self._widget is not None:
+            self._note_html.value = self._note_markup()
+        self.fig.canvas.draw_idle()
+        return self.data
+
+    def _check(self, name, value):
+        """``value`` for control ``name``, or an error naming what the control accepts."""
+        if name not in self.controls:
+            raise TypeError(f"{type(self).__name__} has no control {name!r}; "
+                            f"expected one of {list(self.controls)}")
+        control = self.controls[name]
+        if hasattr(control, "options"):
+            options = list(control.options)
+            if value not in options:
+                raise ValueError(f"{name} must be one of {options}, got {value!r}")
+            return value
+        lo, hi = control.min, control.max
+        is_int = isinstance(control.value, numbers.Integral)
+        ok_type = isinstance(value, numbers.Integral if is_int else numbers.Real) \
+            and not isinstance(value, bool)
+        if not ok_type or not lo - 1e-9 <= value <= hi + 1e-9:
+            kind = "an integer" if is_int else "a number"
+            raise ValueError(f"{name} must be {kind} in [{lo}, {hi}], got {value!r}")
+        return int(value) if is_int else float(min(max(value, lo), hi))
+
+    def _on_change(self, name, value):
+        """A control moved in the browser: redraw (unless ``update`` itself moved it)."""
+        if not self._syncing:
+            self.update(**{name: value})
+
+    @property
+    def widget(self):
+        """The controls, the canvas and the note as one ipywidgets ``VBox``."""
+        if self._widget is None:
+            import ipywidgets as W
+
+            row = W.HBox(list(self.controls.values()),
+                         layout=W.Layout(flex_flow="row wrap"))
+            self._note_html = W.HTML(self._note_markup())
+            self._widget = W.VBox([row, self.canvas, self._note_html]) \
+                if isinstance(self.canvas, W.DOMWidget) else W.VBox([row, self._note_html])
+        return self._widget
+
+    def _note_markup(self):
+        import html
+
+        return (f'<div style="font-size: 14px; color: {COLORS["text"]}; padding: 2px 0 6px 4px">'
+                f"{html.escape(self.note)}</div>")
+
+    def to_png(self):
+        """The current picture as PNG bytes (what renderers without widgets show)."""
+        buf = io.BytesIO()
+        self.fig.savefig(buf, format="png", dpi=self.dpi)
+        return buf.getvalue()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """The live widget, plus a PNG and a text fallback of the current state."""
+        widget = self.widget
+        png = base64.b64encode(self.to_png()).decode("ascii")
+        if getattr(self.canvas, "syncing_data_url", False):
+            # no front end has connected (e.g. nbconvert): keep the saved widget state's
+            # picture current too, for viewers that render widgets from the notebook file
+            self.canvas._data_url = f"data:image/png;base64,{png}"
+        bundle = dict(widget._repr_mimebundle_())
+        bundle["image/png"] = png
+        bundle["text/plain"] = f"{type(self).__name__}: {self.note}"
+        return {k: v for k, v in bundle.items()
+                if (not include or k in include) and k not in (exclude or ())}
+
+    def __repr__(self):
+        values = ", ".join(f"{k}={v!r}" for k, v in self.values.items())
+        return f"{type(self).__name__}({values})"
