@@ -74,6 +74,8 @@ rc = {
 def rnnlab_style():
     """Draw inside this block with the course's look (a ``matplotlib.rc_context(rc)``)."""
     import matplotlib
+    import matplotlib.pyplot  # noqa: F401  imported outside the context: a first import
+    # inside it would have its backend set-up (interactive mode) undone on exit
 
     with matplotlib.rc_context(rc):
         yield

@@ -44,7 +44,8 @@ def _wrap(text):
     out = []
     for line in text.splitlines():
         indent = " " * (len(line) - len(line.lstrip(" -")))
-        out.append(textwrap.fill(line, WIDTH, subsequent_indent=indent) if line else "")
+        out.append(textwrap.fill(line, WIDTH, subsequent_indent=indent, break_on_hyphens=False,
+                                 break_long_words=False) if line else "")
     return "\n".join(out)
 
 
@@ -74,10 +75,10 @@ def exercise(name):
 
 
 def describe(value):
-    """A short description of an argument: ``array (5, 3, 4)``, ``int 7``."""
+    """A short description of an argument: ``array (5, 3, 4)``, ``7``."""
     if isinstance(value, np.ndarray):
         return f"array {value.shape}"
-    return f"{type(value).__name__} {value!r:.30}"
+    return f"{value!r:.30}"
 
 
 def call(fn, name, *args):
@@ -87,8 +88,8 @@ def call(fn, name, *args):
     result as not attempted, and a change made in place to an input array.
     """
     if not callable(fn):
-        raise Wrong(f"pass your function itself, check_{name}({name}), not a "
-                    f"{type(fn).__name__}.")
+        raise Wrong(f"pass your function itself, check_{name}({name}), not a value of "
+                    f"type {type(fn).__name__}.")
     copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
     try:
         out = fn(*copies)
@@ -117,10 +118,26 @@ def call(fn, name, *args):
     return out
 
 
+def shape_of(value):
+    """``np.shape(value)``, or None for a string or anything that is not array-like."""
+    if isinstance(value, (str, bytes)):
+        return None
+    try:
+        return np.shape(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def shape_text(shape, sizes):
     """``(3, 5, 6)`` read with the letters of ``sizes`` ({"T": 5, ...}): ``(B, T, H)``."""
     letters = {n: k for k, n in sizes.items()}
-    return "(" + ", ".join(letters.get(n, str(n)) for n in shape) + ")"
+    return tuple_text(letters.get(n, str(n)) for n in shape)
+
+
+def tuple_text(items):
+    """Letters or numbers written as a tuple: ``(T, B, H)``, ``(T,)``."""
+    items = [str(i) for i in items]
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
 
 
 def answer_array(value, what, labels, sizes):
@@ -130,7 +147,7 @@ def answer_array(value, what, labels, sizes):
     to its size in this test (sizes are distinct, so a wrong axis order can be named).
     """
     expected = tuple(sizes[k] for k in labels)
-    form = f"({', '.join(labels)}) = {expected}"
+    form = f"{tuple_text(labels)} = {expected}"
     if isinstance(value, (str, bytes)):
         raise Wrong(f"{what} is a string ({value!r:.40}); it should be an array of shape {form}.")
     if isinstance(value, (dict, set)) or callable(value):
@@ -144,6 +161,9 @@ def answer_array(value, what, labels, sizes):
         raise Wrong(f"{what} could not be read as an array of numbers (it is a "
                     f"{type(value).__name__} whose items differ in shape or type); return one "
                     f"numpy array of shape {form}, e.g. with np.stack.") from None
+    if arr.ndim == 0:
+        raise Wrong(f"{what} is a single number ({arr:.4g}); it should be an array of shape "
+                    f"{form}.")
     if arr.shape != expected:
         msg = f"{what} has shape {arr.shape}, which reads as {shape_text(arr.shape, sizes)}; "
         msg += f"it should have shape {form}."

@@ -64,13 +64,15 @@ def plot_sequence(series, ax=None, steps=None, upto=None, ylabel=None, title=Non
                              f"series[{k!r}] has {v.shape[0]}, expected {T}")
     t_axis, upto = _steps(steps, T), _upto(upto, T)
     fig, ax = get_axes(ax, (8.0, 2.6))
-    lines, rest, used, cycle = {}, {}, set(), iter(CYCLE * 4)
+    lines, rest, used, taken = {}, {}, set(), set()
     for label, y in arrays.items():
         role = role_of(label)
         color = (colors or {}).get(label)
         if color is None:
-            color = COLORS[role] if role and role not in used else next(cycle)
+            color = (COLORS[role] if role and role not in used
+                     else next((c for c in CYCLE if c not in taken), CYCLE[len(lines) % len(CYCLE)]))
         used.add(role)
+        taken.add(color)
         style = dict(ls="--", lw=1.8, drawstyle="steps-mid") if role == "target" else \
             dict(marker="o", ms=3.5)
         if upto is not None:

@@ -82,11 +82,18 @@ class StaticLayer(Artist):
 
 def _new_canvas(fig):
     """An ipympl canvas for ``fig`` (a live widget in Jupyter), or plain Agg without ipympl."""
+    import matplotlib
+
+    backend = matplotlib.get_backend()
     try:
         from ipympl.backend_nbagg import Canvas, FigureManager
     except ImportError:  # pragma: no cover - ipympl is a dependency
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         return FigureCanvasAgg(fig)
+    if matplotlib.get_backend() != backend:
+        # importing ipympl makes it the backend of every later figure; only explorers
+        # should be widgets, static figures stay PNGs (visible on GitHub, compared by nbval)
+        matplotlib.use(backend)
     canvas = Canvas(fig)
     with warnings.catch_warnings():
         # ipympl's toolbar passes its canvas on to traitlets, which calls that deprecated

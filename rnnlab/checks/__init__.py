@@ -1,0 +1,19 @@
+"""Instant feedback on the course's exercises: ``check_<exercise>(your_answer)``.
+
+Each check runs your function on test inputs, compares the result with the library and
+with variants computed with the classic mistakes, prints what it found and returns a
+``CheckResult(passed, message, attempted)``. An exercise not yet done prints a
+"not attempted yet" line instead of a traceback, so a notebook always runs top to bottom.
+
+    from rnnlab.checks import check_rnn_forward
+    check_rnn_forward(rnn_forward)
+
+Chapter 1 (unrolling): check_rnn_forward, check_param_count, check_timer_target,
+check_arrangements.
+"""
+from ._feedback import CheckResult
+from .ch01 import (ARRANGEMENT_TASKS, ARRANGEMENTS, check_arrangements, check_param_count,
+                   check_rnn_forward, check_timer_target)
+
+__all__ = ["CheckResult", "check_rnn_forward", "check_param_count", "check_timer_target",
+           "check_arrangements", "ARRANGEMENTS", "ARRANGEMENT_TASKS"]

@@ -1,0 +1,444 @@
+"""The exercise checks: right answers pass, each classic mistake gets its own diagnosis,
+unattempted exercises and garbage get a helpful line, never a traceback.
+
+The mistaken answers below are written the way a learner would write them (by hand, not
+with the checks' own variant generators), so each test also checks the diagnosis engine.
+"""
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import rnnlab as rl
+from rnnlab.checks import (ARRANGEMENT_TASKS, CheckResult, check_arrangements,
+                           check_param_count, check_rnn_forward, check_timer_target)
+from rnnlab.checks.ch01 import _forward, _forward_case, _timer_case, _timer_target
+from rnnlab.tasks import timer
+
+# ---------------------------------------------------------------- learner answers: rnn_forward
+
+
+def forward_right(X, h_init, W_xh, W_hh, b_h):
+    h, Hs = h_init, []
+    for t in range(X.shape[0]):
+        h = np.tanh(X[t] @ W_xh + h @ W_hh + b_h)
+        Hs.append(h)
+    return np.stack(Hs)
+
+
+def forward_preallocated(X, h_init, W_xh, W_hh, b_h):
+    Hs = np.zeros((X.shape[0], h_init.shape[0], h_init.shape[1]), dtype=np.float32)
+    h = h_init
+    for t, x in enumerate(X):
+        h = np.tanh(x @ W_xh + h @ W_hh + b_h)
+        Hs[t] = h
+    return Hs
+
+
+def forward_no_bias(X, h_init, W_xh, W_hh, b_h):
+    h, Hs = h_init, []
+    for x in X:
+        h = np.tanh(x @ W_xh + h @ W_hh)
+        Hs.append(h)
+    return np.stack(Hs)
+
+
+def forward_transposed(X, h_init, W_xh, W_hh, b_h):
+    h, Hs = h_init, []
+    for x in X:
+        h = np.tanh(x @ W_xh + (W_hh @ h.T).T + b_h)
+        Hs.append(h)
+    return np.stack(Hs)
+
+
+def forward_sigmoid(X, h_init, W_xh, W_hh, b_h):
+    h, Hs = h_init, []
+    for x in X:
+        h = 1 / (1 + np.exp(-(x @ W_xh + h @ W_hh + b_h)))
+        Hs.append(h)
+    return np.stack(Hs)
+
+
+def forward_never_updated(X, h_init, W_xh, W_hh, b_h):
+    return np.stack([np.tanh(x @ W_xh + h_init @ W_hh + b_h) for x in X])
+
+
+def forward_stores_previous(X, h_init, W_xh, W_hh, b_h):
+    h, Hs = h_init, []
+    for x in X:
+        Hs.append(h)
+        h = np.tanh(x @ W_xh + h @ W_hh + b_h)
+    return np.stack(Hs)
+
+
+def forward_in_place(X, h_init, W_xh, W_hh, b_h):
+    h, Hs = h_init.copy(), []
+    for x in X:
+        h[...] = np.tanh(x @ W_xh + h @ W_hh + b_h)
+        Hs.append(h)
+    return np.stack(Hs)
+
+
+def forward_zero_start(X, h_init, W_xh, W_hh, b_h):
+    return forward_right(X, np.zeros_like(h_init), W_xh, W_hh, b_h)
+
+
+def forward_last_only(X, h_init, W_xh, W_hh, b_h):
+    return forward_right(X, h_init, W_xh, W_hh, b_h)[-1]
+
+
+def forward_with_h0(X, h_init, W_xh, W_hh, b_h):
+    return np.concatenate([h_init[None], forward_right(X, h_init, W_xh, W_hh, b_h)])
+
+
+def forward_batch_major(X, h_init, W_xh, W_hh, b_h):
+    return np.stack(list(forward_right(X, h_init, W_xh, W_hh, b_h)), axis=1)
+
+
+def forward_hard_coded(X, h_init, W_xh, W_hh, b_h):
+    Hs, h = np.zeros((5, 3, 6)), h_init
+    for t in range(5):
+        h = np.tanh(X[t] @ W_xh + h @ W_hh + b_h)
+        Hs[t] = h
+    return Hs
+
+
+def forward_changes_input(X, h_init, W_xh, W_hh, b_h):
+    Hs = []
+    for x in X:
+        h_init *= 0.0
+        h_init += np.tanh(x @ W_xh + h_init @ W_hh + b_h)
+        Hs.append(h_init.copy())
+    return np.stack(Hs)
+
+
+def forward_crashes(X, h_init, W_xh, W_hh, b_h):
+    h = h_init
+    h = np.tanh(X[0] @ W_hh + h @ W_hh + b_h)
+    return h
+
+
+def forward_todo(X, h_init, W_xh, W_hh, b_h):
+    raise NotImplementedError  # your code here
+
+
+def forward_forgot_return(X, h_init, W_xh, W_hh, b_h):
+    np.tanh(X[0] @ W_xh + h_init @ W_hh + b_h)
+
+
+def flat(message):
+    """The message with line breaks and indentation collapsed to single spaces."""
+    return " ".join(message.split())
+
+
+def run(check, answer, capsys):
+    """Run a check; return its result after checking it printed its message."""
+    result = check(answer)
+    assert isinstance(result, CheckResult)
+    assert capsys.readouterr().out.strip() == result.message.strip()
+    return result
+
+
+@pytest.mark.parametrize("answer", [forward_right, forward_preallocated])
+def test_rnn_forward_right_answers_pass(answer, capsys):
+    result = run(check_rnn_forward, answer, capsys)
+    assert result.passed and result.attempted
+    assert "match rnnlab's RNN" in result.message
+
+
+@pytest.mark.parametrize("answer, phrase", [
+    (forward_no_bias, "bias b_h is missing"),
+    (forward_transposed, "W_hh is transposed"),
+    (forward_sigmoid, "is the sigmoid"),
+    (forward_never_updated, "never updated"),
+    (forward_stores_previous, "BEFORE step t"),
+    (forward_in_place, "changed in place"),
+    (forward_zero_start, "starts from zeros"),
+    (forward_last_only, "only the last state"),
+    (forward_with_h0, "starts with h_init"),
+    (forward_batch_major, "axes are (B, T, H)"),
+    (forward_hard_coded, "Is a size written into your code"),
+    (forward_changes_input, "changed its input number 2 in place"),
+    (forward_crashes, "raised ValueError at line 3"),
+])
+def test_rnn_forward_mistakes_are_named(answer, phrase, capsys):
+    result = run(check_rnn_forward, answer, capsys)
+    assert not result.passed and result.attempted
+    assert phrase in flat(result.message)
+
+
+def test_rnn_forward_two_mistakes_are_both_named(capsys):
+    def answer(X, h_init, W_xh, W_hh, b_h):
+        h, Hs = h_init, []
+        for x in X:
+            h = 1 / (1 + np.exp(-(x @ W_xh + h @ W_hh.T)))
+            Hs.append(h)
+        return np.array(Hs)
+    message = flat(run(check_rnn_forward, answer, capsys).message)
+    for phrase in ("sigmoid(X[t] @ W_xh + h_prev @ W_hh.T)", "bias b_h is missing",
+                   "W_hh is transposed", "is the sigmoid"):
+        assert phrase in message
+
+
+def test_rnn_forward_unknown_error_says_where_it_starts(capsys):
+    def answer(X, h_init, W_xh, W_hh, b_h):
+        late = (np.arange(X.shape[0]) >= 2)[:, None, None]       # wrong from step 2 on
+        return forward_right(X, h_init, W_xh, W_hh, b_h) + late
+    message = run(check_rnn_forward, answer, capsys).message
+    assert "Hs[0] to Hs[1] are right, but Hs[2] differs" in message
+
+
+@pytest.mark.parametrize("answer", [forward_todo, forward_forgot_return])
+def test_rnn_forward_unattempted(answer, capsys):
+    result = run(check_rnn_forward, answer, capsys)
+    assert not result.passed and not result.attempted
+    assert "not attempted yet" in result.message
+    assert "Traceback" not in result.message
+
+
+@pytest.mark.parametrize("value, phrase", [
+    ("hello", "is a string"),
+    (np.full((5, 3, 6), np.nan), "contains NaN"),
+    (np.zeros((5, 3)), "should have shape (T, B, H) = (5, 3, 6)"),
+    ([np.zeros((3, 6)), np.zeros((2, 6))], "could not be read as an array"),
+    ({"h": 1}, "is a dict"),
+    (np.zeros((5, 3, 6), dtype=complex), "complex"),
+    (np.zeros((6, 3, 5)), "axes are in the wrong order"),
+])
+def test_rnn_forward_garbage_gets_a_helpful_message(value, phrase, capsys):
+    result = run(check_rnn_forward, lambda *args: value, capsys)
+    assert not result.passed and phrase in flat(result.message)
+    assert "could not judge" not in result.message
+
+
+def test_check_needs_a_function(capsys):
+    result = run(check_rnn_forward, 42, capsys)
+    assert "pass your function itself" in result.message
+
+
+def test_forward_reference_equals_the_library():
+    args, _ = _forward_case(T=6, B=2, D=3, H=4, seed=1)
+    X, h_init, W_xh, W_hh, b_h = args
+    model = rl.RNN(3, 4)
+    model["W_xh"], model["W_hh"], model["b_h"] = W_xh, W_hh, b_h
+    assert np.allclose(_forward(*args), model.forward(X, state0=h_init).states["h"])
+    assert np.allclose(_forward(*args), forward_right(*args))
+
+
+# ---------------------------------------------------------------- count_params
+
+@pytest.mark.parametrize("answer", [
+    lambda D, H, O, T: D * H + H * H + H + H * O + O,
+    lambda D, H, O, T: float((D + H + 1) * H + (H + 1) * O),
+    lambda D, H, O, T: np.int64(D * H + H * (H + 1) + O * (H + 1)),
+])
+def test_param_count_right_answers_pass(answer, capsys):
+    result = run(check_param_count, answer, capsys)
+    assert result.passed and "57" in result.message
+
+
+@pytest.mark.parametrize("answer, phrase", [
+    (lambda D, H, O, T: D * H + T * H * H + H + H * O + O, "W_hh is counted once per step"),
+    (lambda D, H, O, T: T * (D * H + H * H + H + H * O + O), "counted once per step"),
+    (lambda D, H, O, T: D * H + H * H + H * O, "b_h (H numbers) and b_y (O numbers) are missing"),
+    (lambda D, H, O, T: D * H + H * H + H, "output layer"),
+    (lambda D, H, O, T: D * H + H * H + 2 * H + H * O + O, "PyTorch's count"),
+    (lambda D, H, O, T: D * H + 2 * H + H * O + O, "full H x H matrix"),
+    (lambda D, H, O, T: D * H + H * H + T, "changes with the length of the sequence"),
+    (lambda D, H, O, T: 12, "add up their sizes"),
+])
+def test_param_count_mistakes_are_named(answer, phrase, capsys):
+    result = run(check_param_count, answer, capsys)
+    assert not result.passed and phrase in flat(result.message)
+
+
+@pytest.mark.parametrize("answer, phrase", [
+    (lambda D, H, O, T: "57", "returned a str"),
+    (lambda D, H, O, T: 57.5, "not a whole number"),
+    (lambda D, H, O, T: float("nan"), "not a whole number"),
+    (lambda D, H, O, T: True, "returned a bool"),
+    (lambda D, H, O: 57, "raised TypeError"),
+])
+def test_param_count_garbage(answer, phrase, capsys):
+    result = run(check_param_count, answer, capsys)
+    assert not result.passed and phrase in flat(result.message)
+
+
+def test_param_count_unattempted(capsys):
+    def count_params(D, H, O, T):
+        raise NotImplementedError  # your code here
+    result = run(check_param_count, count_params, capsys)
+    assert not result.attempted and "not attempted yet" in result.message
+
+
+# ---------------------------------------------------------------- timer_target
+
+def timer_right(u1, u2):
+    y = np.zeros(len(u1))
+    for t in range(len(u1)):
+        if u1[t] == 1:
+            k = int(round(10 * u2[t]))
+            y[t:t + k] = 0.5
+    return y
+
+
+def timer_1000(u1, u2):
+    y = np.zeros(len(u1))
+    for t in np.flatnonzero(u1):
+        y[t:t + int(1000 * u2[t])] = 0.5
+    return y
+
+
+def timer_late(u1, u2):
+    y = np.zeros(len(u1))
+    for t in np.flatnonzero(u1):
+        y[t + 1:t + 1 + int(round(10 * u2[t]))] = 0.5
+    return y
+
+
+def timer_height_one(u1, u2):
+    return 2 * timer_right(u1, u2)
+
+
+def timer_height_u2(u1, u2):
+    return np.where(timer_right(u1, u2) > 0, u2, 0.0)
+
+
+def timer_one_too_long(u1, u2):
+    y = np.zeros(len(u1))
+    for t in np.flatnonzero(u1):
+        y[t:t + int(round(10 * u2[t])) + 1] = 0.5
+    return y
+
+
+def timer_reads_old_u2(u1, u2):
+    y = np.zeros(len(u1))
+    for t in np.flatnonzero(u1):
+        y[t:t + int(round(10 * u2[t - 1]))] = 0.5
+    return y
+
+
+def timer_first_pulse_only(u1, u2):
+    y, t = np.zeros(len(u1)), int(np.argmax(u1))
+    y[t:t + int(round(10 * u2[t]))] = 0.5
+    return y
+
+
+def timer_counts_down(u1, u2):
+    """A stateful loop, as the network itself would do it."""
+    y, left = np.zeros(len(u1)), 0
+    for t in range(len(u1)):
+        if u1[t] > 0:
+            left = round(u2[t] * 10)
+        if left > 0:
+            y[t], left = 0.5, left - 1
+    return y
+
+
+@pytest.mark.parametrize("answer", [timer_right, timer_counts_down,
+                                    lambda u1, u2: timer_right(u1, u2)[:, None]])
+def test_timer_right_answers_pass(answer, capsys):
+    result = run(check_timer_target, answer, capsys)
+    assert result.passed and "rnnlab.tasks.timer" in result.message
+
+
+@pytest.mark.parametrize("answer, phrase", [
+    (timer_1000, "1000 x u2"),
+    (timer_late, "one step after the pulse"),
+    (timer_height_one, "the target's height is 0.5"),
+    (timer_height_u2, "the output's height is u2"),
+    (timer_one_too_long, "one step too long"),
+    (timer_reads_old_u2, "one step before the pulse"),
+    (timer_first_pulse_only, "only the first pulse"),
+    (lambda u1, u2: 0.9 * timer_right(u1, u2), "on at the right steps"),
+    (lambda u1, u2: np.roll(timer_right(u1, u2), 2), "for the pulse at t = 3"),
+    (lambda u1, u2: u1.copy(), "nonzero at steps [3]"),
+    (lambda u1, u2: timer_right(u1, u2) + 0.5 * (np.arange(len(u1)) == len(u1) - 1),
+     "nonzero where no pulse asks for it"),
+])
+def test_timer_mistakes_are_named(answer, phrase, capsys):
+    result = run(check_timer_target, answer, capsys)
+    assert not result.passed and phrase in flat(result.message)
+
+
+def test_timer_1000_message_says_the_retelling_is_wrong(capsys):
+    message = flat(run(check_timer_target, timer_1000, capsys).message)
+    assert "widely copied" in message and "10 x u2" in message
+
+
+@pytest.mark.parametrize("value, phrase", [
+    ("0.5", "is a string"), (np.zeros(5), "should have shape (T,) = (48,)"),
+    (np.full(48, np.inf), "contains inf"),
+])
+def test_timer_garbage(value, phrase, capsys):
+    result = run(check_timer_target, lambda u1, u2: value, capsys)
+    assert not result.passed and phrase in flat(result.message)
+
+
+def test_timer_reference_equals_the_task_generator():
+    for seed in range(5):
+        b = timer(80, 3, seed)
+        for i in range(3):
+            assert np.array_equal(_timer_target(b.X[:, i, 0], b.X[:, i, 1]), b.target[:, i, 0])
+    u1, u2 = _timer_case()
+    assert np.flatnonzero(_timer_target(u1, u2)).tolist() == [3, 4, 5] + list(range(18, 28)) + [33]
+
+
+# ---------------------------------------------------------------- arrangements
+
+RIGHT = {task: right for task, (right, _) in ARRANGEMENT_TASKS.items()}
+
+
+def test_arrangements_right_answers_pass(capsys):
+    assert run(check_arrangements, RIGHT, capsys).passed
+    spelled = {task: right.upper().replace("-", " ") for task, right in RIGHT.items()}
+    assert run(check_arrangements, spelled, capsys).passed
+
+
+def test_arrangements_each_wrong_answer_gets_a_reason(capsys):
+    answers = dict(RIGHT, **{"write a caption for a photo": "many-to-one",
+                             "translate an English sentence into French": "many to many",
+                             "Jaeger's timer": "sideways"})
+    message = flat(run(check_arrangements, answers, capsys).message)
+    assert "2 of 5 right" in message
+    assert "not many-to-one: one input (the photo)" in message
+    assert "which one, aligned or encoder-decoder" in message
+    assert "'sideways' is not one of" in message
+
+
+@pytest.mark.parametrize("value, phrase, attempted", [
+    ({task: ... for task in RIGHT}, "not attempted yet", False),
+    (dict(RIGHT, **{"spell a word": "one-to-many"}), "is not one of the tasks", True),
+    (["one-to-many"], "pass the dict of answers", True),
+    ({"write a caption for a photo": "one-to-many"}, "no answer yet", True),
+])
+def test_arrangements_incomplete_or_garbage(value, phrase, attempted, capsys):
+    result = run(check_arrangements, value, capsys)
+    assert not result.passed and result.attempted == attempted and phrase in flat(result.message)
+
+
+# ---------------------------------------------------------------- no answer breaks a check
+
+ANY_VALUE = st.one_of(
+    st.none(), st.text(max_size=5), st.integers(), st.floats(),
+    st.lists(st.floats(), max_size=4), st.lists(st.lists(st.integers(), max_size=3), max_size=3),
+    hnp.arrays(np.float64, hnp.array_shapes(max_dims=3, max_side=7)),
+    st.just((5, 3, 6)), st.just(object()),
+)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=ANY_VALUE)
+@example(value=-2 ** 63 - 1)                              # too large for any numpy integer
+@example(value=float("inf"))
+@example(value=True)
+@example(value=1 + 2j)
+@example(value=np.zeros((5, 3, 6), dtype=object))
+def test_any_returned_value_gets_a_message_not_a_traceback(value, capsys):
+    for check in (check_rnn_forward, check_param_count, check_timer_target):
+        result = check(lambda *args: value)
+        assert not result.passed
+        assert "could not judge" not in result.message, result.message
+    capsys.readouterr()
