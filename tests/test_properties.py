@@ -33,7 +33,7 @@ def problems(draw, dtypes=(np.float32, np.float64)):
     return cell, m, X, s0, target, rng
 
 
-SETTINGS = settings(max_examples=25, deadline=None)
+SETTINGS = settings(max_examples=25, deadline=None, derandomize=True)  # same examples every run
 
 
 @SETTINGS

@@ -1,0 +1,652 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Chapter 1 · Unrolling: sequences, recurrence and shared weights
+#
+# A feed-forward network maps one input to one output and then forgets everything.
+# Language, sound, sensor readings and prices arrive as *sequences*, and what a step
+# means depends on the steps before it. This chapter builds the recurrent network from
+# that one observation.
+#
+# **By the end of this chapter you can**
+#
+# - explain why a model that reads a sequence one step at a time needs a state;
+# - write the recurrence $h_t = \tanh(x_t W_{xh} + h_{t-1} W_{hh} + b_h)$, draw it as a
+#   cycle and unroll it into a deep feed-forward network whose layers share one set of
+#   weights;
+# - implement the forward pass yourself and count an RNN's parameters;
+# - name the four input/output arrangements and pick one for a task;
+# - say why shared weights let one model read sequences of any length, unlike a lookup
+#   table over the last $k$ symbols;
+# - train an RNN on Jaeger's timer task in a few seconds and read its hidden states;
+# - say what stacking layers and reading in both directions add.
+#
+# **Time:** 60 to 90 minutes. **You need:** feed-forward networks, backpropagation, numpy.
+# Run the cells from top to bottom; the exercises check themselves.
+
+# %%
+# %matplotlib inline
+import time
+
+import numpy as np
+
+import rnnlab as rl
+from rnnlab.checks import (check_arrangements, check_param_count, check_rnn_forward,
+                           check_timer_target)
+from rnnlab.optim import Adam
+from rnnlab.plots import draw_cycle, draw_unrolled, plot_sequence, plot_states, subplots
+from rnnlab.style import COLORS, OKABE_ITO
+from rnnlab.tasks import CharVocab, timer, timer_success
+from rnnlab.train import train
+from rnnlab.widgets import TimerExplorer, UnrollExplorer
+
+# %% [markdown]
+# ## 1. Reading one letter at a time
+#
+# Feed the word *neuron* to a network one letter per step. At the last step the letter
+# is an **n**. Is this the start of a word (*n*ew, *n*ose) or its end? The letter alone
+# cannot say: the answer lies in the five letters that came before.
+#
+# A feed-forward network sees only the current input. We encode each letter as a one-hot
+# vector and compare what such a network receives at the first and at the last step.
+
+# %%
+word = "neuron"
+vocab = CharVocab(word)                                 # the letters e, n, o, r, u
+X = np.eye(vocab.size)[vocab.encode(word)][:, None]     # (T, B, D) = (6, 1, 5), one-hot
+
+print(f"letters (D = {vocab.size}): {', '.join(vocab.chars)}")
+print(f"input at step 0 ('{word[0]}') equals input at step 5 ('{word[5]}'): "
+      f"{np.array_equal(X[0], X[5])}")
+
+# %% [markdown]
+# Identical inputs, so a feed-forward network gives identical outputs. To tell the two
+# **n**s apart, a network must carry something from one step to the next: a **state**.
+#
+# Here is the smallest recurrent network that does it, with its weights set by hand. It
+# has one hidden unit per letter. Each letter switches its own unit on
+# ($W_{xh} = 2I$), and each unit keeps part of its previous value ($W_{hh} = 0.6\,I$):
+#
+# $$h_t = \tanh(x_t W_{xh} + h_{t-1} W_{hh} + b_h), \qquad h_{-1} = 0 .$$
+
+# %%
+memory = rl.RNN(D=5, H=5)
+memory["W_xh"] = 2.0 * np.eye(5)      # each letter writes into its own unit
+memory["W_hh"] = 0.6 * np.eye(5)      # each unit keeps a part of its last value
+memory["b_h"] = np.zeros(5)
+Hs = memory(X)[:, 0]                  # (T, H): the state after each letter
+
+d = plot_states(Hs, kind="heatmap", title="the state after each letter of 'neuron'")
+d.ax.set_yticks(range(vocab.size), [f"unit '{c}'" for c in vocab.chars])
+d.ax.set_xticks(range(len(word)), [f"{t}\n'{c}'" for t, c in enumerate(word)])
+d.ax.set_xlabel("step t and the letter read")
+for t, letter in enumerate(word):
+    held = [f"{c}:{Hs[t, j]:.2f}" for j, c in enumerate(vocab.chars) if Hs[t, j] > 0.005]
+    print(f"step {t} reads '{letter}'  ->  state  {'  '.join(held)}")
+print(f"distance between the states at step 0 and step 5: {np.linalg.norm(Hs[5] - Hs[0]):.2f}")
+
+# %% [markdown]
+# Read the heatmap column by column. At step 3 the network reads **r**. A feed-forward
+# network would now see an **r** and nothing else; the state still holds a faint **n**
+# (0.18) next to the brighter **e** and **u**. The past is still there, fading. At
+# step 5 the input is the same **n** as at step 0, but the state is not: it carries the
+# rest of the word with it.
+#
+# Two things to take from this tiny example:
+#
+# - the state is a **summary of everything read so far**, squeezed into $H$ numbers;
+# - with $W_{hh} = 0.6\,I$ the summary fades quickly. A larger $W_{hh}$ remembers longer.
+#   How long a network can remember, and whether it can *learn* to, is the story of
+#   chapters 3 to 5.
+
+# %% [markdown]
+# ## 2. The recurrence and its cycle
+#
+# A vanilla (Elman) RNN does the same thing at every step $t = 0, 1, \dots, T-1$:
+#
+# $$h_t = \tanh(x_t W_{xh} + h_{t-1} W_{hh} + b_h), \qquad y_t = h_t W_{hy} + b_y .$$
+#
+# | symbol | shape | what it is |
+# |---|---|---|
+# | $x_t$ | $(B, D)$ | the inputs at step $t$, one row per sequence of the batch |
+# | $h_t$ | $(B, H)$ | the hidden state after reading $x_t$; $h_{-1}$ is the initial state (zeros unless given) |
+# | $y_t$ | $(B, O)$ | the output at step $t$ |
+# | $W_{xh}$, $W_{hh}$, $b_h$ | $(D, H)$, $(H, H)$, $(H,)$ | input weights, recurrent weights, bias |
+# | $W_{hy}$, $b_y$ | $(H, O)$, $(O,)$ | output layer |
+#
+# Vectors are rows and multiply matrices from the left, as in numpy: `x_t @ W_xh`.
+# (PyTorch stores the transposed matrices, `weight_ih_l0` $= W_{xh}^\top$.) Sequences
+# are **time-major**: `X[t]` is the whole batch at step $t$, so `X` has shape $(T, B, D)$.
+#
+# Drawn as a picture, the network is three boxes and a loop: the arrow from $h_t$ back
+# to itself carries the state to the next step.
+
+# %%
+d = draw_cycle()
+
+# %% [markdown]
+# One turn of the loop is one call of the step function. A model's weights are named
+# after the symbols (`model["W_hh"]`), and the step function takes them explicitly:
+
+# %%
+rng = np.random.default_rng(0)
+model = rl.RNN(D=3, H=4, O=2, rng=0)
+x_0 = rng.standard_normal((2, 3))                       # (B, D): step 0 of 2 sequences
+h_init = np.zeros((2, 4))                               # (B, H): h_{-1}
+h_0, _ = rl.rnn_step_forward(x_0, h_init, model["W_xh"], model["W_hh"], model["b_h"])
+y_0 = h_0 @ model["W_hy"] + model["b_y"]
+for name, a in [("x_0", x_0), ("W_xh", model["W_xh"]), ("W_hh", model["W_hh"]),
+                ("b_h", model["b_h"]), ("h_0", h_0), ("W_hy", model["W_hy"]), ("y_0", y_0)]:
+    print(f"{name:>5} {str(a.shape):>7}")
+
+# %% [markdown]
+# ## 3. Unrolling: a deep network whose layers share one set of weights
+#
+# The loop hides the time axis. To see it, draw one copy of the cell per step and
+# connect the copies through their states. This is **unrolling**. The result is an
+# ordinary feed-forward network, $T$ layers deep, with one special property: every
+# layer uses **the same** $W_{xh}$, $W_{hh}$ and $b_h$ (and every output the same
+# $W_{hy}$, $b_y$). The labels on the arrows below say so.
+
+# %%
+fig, ax = subplots(figsize=(8, 3), layout=None)
+g = draw_unrolled(5, ax=ax)
+
+# %% [markdown]
+# Sharing is what sets the unrolled RNN apart from an ordinary deep network:
+#
+# - the number of weights does not depend on $T$, so one model reads sequences of any
+#   length, including lengths it never saw in training;
+# - whatever the network learns about step 3 also applies to step 300;
+# - in training (chapter 2), each shared weight collects a gradient from *every* copy,
+#   and those contributions add up.
+#
+# The unrolled picture is not just a drawing. Run the step function $T$ times, passing
+# the state along and handing the same three arrays to every step, and you get exactly
+# what the library's `RNN` computes:
+
+# %%
+T, B = 6, 2
+X = rng.standard_normal((T, B, 3))                      # (T, B, D)
+h, states = np.zeros((B, 4)), []
+for t in range(T):                                      # one copy of the cell per step
+    h, _ = rl.rnn_step_forward(X[t], h, model["W_xh"], model["W_hh"], model["b_h"])
+    states.append(h)
+unrolled = np.stack(states)                             # (T, B, H)
+library = model.forward(X).states["h"]                  # (T, B, H)
+print(f"largest difference between the unrolled loop and rl.RNN: "
+      f"{np.abs(unrolled - library).max():.1e}")
+assert np.allclose(unrolled, library)
+
+# %% [markdown]
+# ### Explore: step through time
+#
+# The explorer below is the smallest RNN there is: one hidden unit, $W_{xh} = 1$,
+# $b_h = 0$, $h_{-1} = 0$, and the output reads the state out ($y_t = h_t$). It is
+# unrolled over 12 steps. On top, the graph, with step $t$ and everything that feeds it
+# highlighted; in the middle, the state $h_t$; at the bottom, the input and the output.
+# The sentence under the figure says what is going on.
+#
+# **Try this:**
+#
+# 1. Drag **t** from 0 to 11. A pulse enters at step 0 and nothing else ever comes in,
+#    yet $h_t$ stays above zero: the state carries the pulse along the chain.
+# 2. Set **W_hh** to 0. Now $h_t$ forgets the pulse at the next step: without the
+#    recurrent weight this is a feed-forward network applied step by step.
+# 3. Try W_hh = 0.5, 0.8, 0.95. The memory fades more and more slowly: after $k$ steps
+#    a small pulse has shrunk to about $W_{hh}^k$ of its first value.
+# 4. Try W_hh = 1.5. The pulse is never forgotten: $h_t$ settles at a value that
+#    $\tanh(1.5\,h)$ maps to itself. Flip the sign of **x size**: the memory keeps the sign.
+# 5. Try W_hh = -0.8. The state flips sign at every step.
+# 6. Switch **input** to *step* (the same input at every step) or *noise*: the state
+#    becomes a running mixture of the recent inputs, weighted by powers of $W_{hh}$.
+
+# %% tags=["nbval-ignore-output"]
+explorer = UnrollExplorer(T=12, rng=0)
+explorer
+
+# %% [markdown]
+# The numbers behind the picture, for the default setting and the values suggested
+# above (the explorer is put back to its default afterwards):
+
+# %%
+runs = [explorer.data] + [explorer.update(w_hh=w) for w in (0.0, 0.5, 0.95, 1.5, -0.8)]
+note = explorer.note                                    # at W_hh = -0.8
+explorer.update(w_hh=0.8)                               # back to the default
+for d in runs:
+    states = " ".join(f"{v:+.2f}" for v in d["h"][:6])
+    print(f"W_hh = {d['w_hh']:+.2f}: h_0..h_5 = {states}   remembered {d['memory']:>2} steps")
+print(f"note at W_hh = -0.8: {note}")
+
+# %% [markdown]
+# ### Exercise 1: the forward pass by hand
+#
+# Write `rnn_forward(X, h_init, W_xh, W_hh, b_h)`: run the recurrence over all $T$ steps
+# of a batch and return every state, stacked into one array `Hs` of shape $(T, B, H)$,
+# where `Hs[t]` is $h_t$, the state after reading `X[t]`. Use `np.tanh`, `@` and a loop
+# over time, without calling `rl.rnn_step_forward`: the point is to write the step
+# yourself. The check compares your states with `rl.RNN` and, if they differ, tells you
+# which classic slip yours look like.
+
+# %%
+def rnn_forward(X, h_init, W_xh, W_hh, b_h):
+    """All hidden states of a tanh RNN. X (T, B, D), h_init (B, H) -> Hs (T, B, H)."""
+    raise NotImplementedError  # your code here
+
+
+check_rnn_forward(rnn_forward)
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+def rnn_forward(X, h_init, W_xh, W_hh, b_h):
+    """All hidden states of a tanh RNN. X (T, B, D), h_init (B, H) -> Hs (T, B, H)."""
+    h, Hs = h_init, []
+    for x_t in X:                                       # x_t (B, D): one step of the batch
+        h = np.tanh(x_t @ W_xh + h @ W_hh + b_h)        # (B, H), a new array each step
+        Hs.append(h)
+    return np.stack(Hs)                                 # (T, B, H)
+
+
+check_rnn_forward(rnn_forward)
+
+# %% [markdown]
+# ## 4. Inputs and outputs: four arrangements
+#
+# Nothing forces an RNN to take an input and give an output at every step. The same
+# recurrent core serves four kinds of task, depending on where inputs go in and where
+# outputs come out:
+#
+# - **one-to-many**: one input, then a sequence out. *Write a caption for a photo*: the
+#   image goes in at the first step, then the network produces one word per step.
+# - **many-to-one**: a sequence in, one output at the end. *Is this film review
+#   positive?* The final state summarizes the whole review.
+# - **many-to-many, aligned**: one output per input, in step. *Tag each word as noun,
+#   verb, ...*, or predict the next character of a text.
+# - **encoder-decoder**: read the whole input first, then write an output sequence of
+#   its own length. *Translate a sentence*: French word order and length differ from
+#   English, so the network must have read the whole sentence before it writes. The
+#   encoder's last state is all the decoder gets to see of the input.
+#
+# (One-to-one, a single input and a single output, is a plain feed-forward network.)
+
+# %%
+fig, axes = subplots(2, 2, figsize=(11, 5.6))
+examples = {"one-to-many": "one-to-many: caption a photo",
+            "many-to-one": "many-to-one: rate a review",
+            "many-to-many": "many-to-many (aligned): tag each word",
+            "encoder-decoder": "encoder-decoder: translate a sentence"}
+for ax, (arrangement, title) in zip(axes.flat, examples.items()):
+    draw_unrolled(5, ax=ax, arrangement=arrangement, show_weights=False)
+    ax.set_title(title)
+
+# %% [markdown]
+# ### Exercise 2: which arrangement?
+#
+# For each task, replace `...` with one of `"one-to-many"`, `"many-to-one"`,
+# `"many-to-many aligned"` or `"encoder-decoder"`.
+
+# %%
+my_arrangements = {
+    "write a caption for a photo": ...,
+    "decide whether a film review is positive": ...,
+    "tag each word of a sentence as noun, verb, ...": ...,
+    "translate an English sentence into French": ...,
+    "Jaeger's timer": ...,
+}
+check_arrangements(my_arrangements)
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+my_arrangements = {
+    "write a caption for a photo": "one-to-many",
+    "decide whether a film review is positive": "many-to-one",
+    "tag each word of a sentence as noun, verb, ...": "many-to-many aligned",
+    "translate an English sentence into French": "encoder-decoder",
+    "Jaeger's timer": "many-to-many aligned",   # you will meet it in section 6
+}
+check_arrangements(my_arrangements)
+
+# %% [markdown]
+# ## 5. Why share weights? An RNN against a window and a lookup table
+#
+# Say we want to predict the next letter of a text. Three older designs show what
+# sharing buys.
+#
+# - **No sharing: a window.** A feed-forward network reads the last $T$ letters at
+#   once, with its own weights for each position. Its first layer alone has
+#   $T \cdot V \cdot H$ weights for a vocabulary of $V$ symbols. A text one letter
+#   longer than the window needs a different network, and what it learned about a word
+#   at position 3 does not carry over to position 30.
+# - **A $k$-th order Markov model** keeps one table, reused at every position: for each
+#   context of $k$ symbols, the probabilities of the next one. Reuse lets it read texts
+#   of any length. But it sees only $k$ symbols back, and the table grows as $V^k$.
+# - **A hidden Markov model** (HMM) also reuses its tables at every step, with a hidden
+#   state that is one value out of $S$. To remember $m$ independent yes/no facts it
+#   needs $2^m$ states, and its transition table has $S^2$ entries.
+#
+# An RNN shares its weights across steps like the Markov models, so it reads any length.
+# Its state is $H$ real numbers that can hold many facts at once, and its weights do not
+# grow with the context it uses. Let us count, for text over $V = 27$ symbols (26 letters
+# and a space) and $H = 128$:
+
+# %%
+V, H = 27, 128
+rows = [(f"RNN, H = {H}", V * H + H * H + H + H * V + V,      # W_xh, W_hh, b_h, W_hy, b_y
+         "reads any length")]
+for T_window in (10, 100, 1000):                        # one block of weights per position
+    rows.append((f"window of {T_window} letters", T_window * V * H + H + H * V + V,
+                 f"reads exactly {T_window} letters"))
+for k in (1, 2, 3, 4, 5, 6):                            # one distribution per context
+    rows.append((f"order-{k} Markov table", V ** k * (V - 1),
+                 f"looks {k} letter{'s' * (k > 1)} back"))
+for m in (8, 16):                                       # S states, S^2 transitions
+    S = 2 ** m
+    rows.append((f"HMM with S = {S:,} states", S * S + S * (V - 1), f"remembers {m} bits"))
+for name, size, what in rows:
+    print(f"{name:<28} {size:>15,} parameters   {what}")
+
+# %% [markdown]
+# The window grows with the length it reads; an order-4 table is already several
+# hundred times the size of the whole RNN, and most of its contexts never occur in any
+# text you could train on. The RNN pays for its compactness differently: it must *learn*
+# what to keep in its state, and chapter 3 shows why that is hard over long stretches.
+#
+# Because of sharing, an RNN's size cannot depend on $T$. Check that you can count it.
+#
+# ### Exercise 3: count the parameters
+#
+# Write `count_params(D, H, O, T)`: the number of scalar parameters of a tanh RNN with
+# input size `D`, hidden size `H` and an output layer of size `O`, used on sequences of
+# length `T`. (Yes, `T` is an argument. Should it matter?)
+
+# %%
+def count_params(D, H, O, T):
+    """Number of scalar parameters of an RNN with an output layer, on sequences of length T."""
+    raise NotImplementedError  # your code here
+
+
+check_param_count(count_params)
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+def count_params(D, H, O, T):
+    """Number of scalar parameters of an RNN with an output layer, on sequences of length T."""
+    return D * H + H * H + H + H * O + O               # W_xh, W_hh, b_h, W_hy, b_y; no T
+
+
+check_param_count(count_params)
+
+# %% [markdown]
+# ## 6. Jaeger's timer: a task that needs a clock
+#
+# Herbert Jaeger's tutorial on training recurrent networks (2002, section 1.4) uses a
+# small task that no feed-forward network can do. There are two inputs:
+#
+# - $u_1$, a "go" signal: 0 almost always, 1 for a single step now and then (a pulse);
+# - $u_2$, a duration: one of $0.1, 0.2, \dots, 1.0$, drawn anew at each pulse and held
+#   until the next.
+#
+# The target output is **0.5 for $10 \times u_2$ steps starting at the pulse, and 0
+# otherwise**. So output pulses last from 1 to 10 steps. A retelling of this task that
+# has been copied widely says the output lasts $1000 \times u_2$ steps. **That is wrong**:
+# the original says 10, and with 1000 the "timer" would run for hundreds of steps, far
+# past the next pulse.
+#
+# At the moment of the pulse, everything the network needs is in the input. A few steps
+# later the input says nothing (u1 is back to 0, u2 is just a constant), yet the output
+# must switch off at exactly the right step. The network has to count, and the count can
+# live only in its state.
+#
+# Jaeger solved it with an echo state network, whose recurrent weights stay random while
+# only the output weights are fitted. Here we train all the weights, with
+# backpropagation through time. `rnnlab.tasks.timer` draws batches of the task:
+
+# %%
+demo = timer(70, 1, rng=3)                   # X (T, B, 2) = [u1, u2], target (T, B, 1)
+INPUTS = {"u1 (go)": COLORS["input"], "u2 (duration)": OKABE_ITO["sky_blue"]}  # line colours
+u1, u2, target = demo.X[:, 0, 0], demo.X[:, 0, 1], demo.target[:, 0, 0]
+fig, (top, bottom) = subplots(2, 1, figsize=(9, 4.2), sharex=True)
+plot_sequence({"u1 (go)": u1, "u2 (duration)": u2}, ax=top, ylabel="inputs", colors=INPUTS)
+plot_sequence({"target y*": target}, ax=bottom, ylabel="target")
+top.set_xlabel("")
+bottom.set_ylim(-0.05, 0.6)
+for t, k in zip(demo.info["pulse_times"][0], demo.info["durations"][0]):
+    print(f"pulse at t = {t:>2}, u2 = {u2[t]:.1f} -> 0.5 for {k:>2} steps, t = {t} to {t + k - 1}")
+
+# %% [markdown]
+# ### Exercise 4: build the target
+#
+# Write `timer_target(u1, u2)`: given the two input sequences of one example, each of
+# shape $(T,)$, return the target $y^*$ of shape $(T,)$. Start from zeros; at every step
+# $t$ where `u1[t] == 1`, switch the output to 0.5 for `round(10 * u2[t])` steps,
+# starting at $t$ itself.
+
+# %%
+def timer_target(u1, u2):
+    """Target of Jaeger's timer: u1, u2 (T,) -> y* (T,)."""
+    raise NotImplementedError  # your code here
+
+
+check_timer_target(timer_target)
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+def timer_target(u1, u2):
+    """Target of Jaeger's timer: u1, u2 (T,) -> y* (T,)."""
+    y = np.zeros(len(u1))
+    for t in np.flatnonzero(u1 == 1):                   # the pulse steps
+        k = int(round(10 * u2[t]))                      # 1 to 10 steps, NOT 1000 x u2
+        y[t:t + k] = 0.5
+    return y
+
+
+check_timer_target(timer_target)
+
+# %% [markdown]
+# ### Training an RNN on the timer
+#
+# A tanh RNN with 16 hidden units and one linear output, trained with Adam on batches of
+# 16 sequences of 40 steps, a fresh batch at every training step. `train` runs
+# backpropagation through time (chapter 2) at each step; `clip=1.0` caps the length of
+# the gradient, an insurance against rare huge steps that chapter 3 explains. The loss
+# is the squared error summed over the 40 steps; divided by 40 it is the mean squared
+# error per step.
+
+# %%
+start = time.perf_counter()
+timer_rnn = rl.RNN(D=2, H=16, O=1, rng=0)
+history = train(timer_rnn, lambda rng: timer(40, 16, rng), Adam(lr=0.02), steps=500,
+                clip=1.0, rng=0)
+seconds = time.perf_counter() - start
+mse = history.loss / 40                                 # per step
+
+fig, ax = subplots(figsize=(8, 2.4))
+ax.semilogy(mse, color=COLORS["output"])
+ax.set_xlabel("training step")
+ax.set_ylabel("MSE per step (log)")
+
+test = timer(200, 50, rng=1234)                         # new, and 5 times longer
+untrained = rl.RNN(D=2, H=16, O=1, rng=0)
+print(f"{len(history)} training steps in {seconds:.1f} s")
+print(f"mean squared error per step: {mse[0]:.4f} -> {mse[-20:].mean():.4f} "
+      f"(mean of the last 20 steps)")
+print(f"pulses timed to within one step, on 50 new sequences of 200 steps: "
+      f"{timer_success(untrained(test.X), test):.0%} before training, "
+      f"{timer_success(timer_rnn(test.X), test):.0%} after")
+
+# %% [markdown]
+# A pulse counts as timed when the output is above 0.25 at the go step and stays there
+# for $10 \times u_2$ steps, give or take one (`timer_success`). The network trained on
+# 40-step sequences and is tested on sequences five times as long, with pulses it never
+# saw. It still times them, because the same weights run at every step: nothing in the
+# model knows or cares how long the sequence is.
+#
+# Look inside. Below, one test sequence: the inputs, the output against the target, and
+# the 16 hidden units.
+
+# %%
+tr = timer_rnn.forward(test.X[:90, :1])                 # the first 90 steps of one sequence
+fig, axes = subplots(3, 1, figsize=(9, 7), sharex=True)
+plot_sequence({"u1 (go)": tr.X[:, 0, 0], "u2 (duration)": tr.X[:, 0, 1]}, ax=axes[0],
+              ylabel="inputs", colors=INPUTS)
+plot_sequence({"target y*": test.target[:90, 0, 0], "output y": tr.Y[:, 0, 0]}, ax=axes[1],
+              ylabel="output")
+plot_states(tr.states["h"][:, 0], ax=axes[2], kind="heatmap")
+axes[2].set_ylabel("hidden unit")
+for ax in axes[:2]:                                     # legends above the panels
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2)
+    ax.set_xlabel("")
+err = np.abs(tr.Y[:, 0, 0] - test.target[:90, 0, 0])
+print(f"largest |y - y*| over these 90 steps: {err.max():.2f}; mean: {err.mean():.3f}")
+Hs = tr.states["h"][:, 0]                               # (T, H)
+for j in (4, 11):
+    print(f"unit {j:>2}, steps 11 to 22: " + " ".join(f"{v:+.2f}" for v in Hs[11:23, j]))
+
+# %% [markdown]
+# Follow the long pulse at step 11 ($u_2 = 1.0$, ten steps). At the go signal several
+# units jump; some of them then climb back step by step, like the hand of a clock: unit
+# 4 drops to $-0.88$, then climbs steadily to $+0.82$ over the next seven steps. Unit 11
+# sits at $-1$ for most of the pulse and flips back to $+1$ as the pulse ends. Other
+# units take a level that depends on $u_2$ (compare the rows before and after step 30,
+# where $u_2$ drops from 1.0 to 0.2): they set how fast the clock runs out. Nobody told
+# the network to count this way; training found it.
+#
+# ### Explore: ask the trained network for any duration
+#
+# The explorer runs the trained network on a single go pulse. Slide **u2** from 0.1 to
+# 1.0 and watch the output pulse grow from 1 to 10 steps (the shaded band is the pulse
+# as measured: the steps where the output stays above 0.25). Move the pulse with
+# **go at t**: the network answers the same way wherever the pulse falls, because the
+# same weights run at every step. In the hidden states, look for the units that ramp
+# during the pulse, and for those whose colour before the pulse already depends on u2.
+
+# %% tags=["nbval-ignore-output"]
+timer_explorer = TimerExplorer(timer_rnn, T=40)
+timer_explorer
+
+# %% [markdown]
+# The pulse the network produces for each duration (the explorer is put back to
+# $u_2 = 0.5$ afterwards). Every length is right except the shortest: asked for one
+# step, the network gives two. That is within the one-step tolerance of the success
+# score above, and a sign of how hard it is to switch off the very next step.
+
+# %%
+runs = [timer_explorer.update(u2=u2) for u2 in np.arange(1, 11) / 10]
+timer_explorer.update(u2=0.5)                           # back to the default
+print("  u2   target   output   (pulse length in steps)")
+for d in runs:
+    print(f"  {d['u2']:.1f}   {d['k_target']:>6}   {d['k_measured']:>6}")
+
+# %% [markdown]
+# ## 7. Deeper and in both directions
+#
+# Two extensions of the single chain appear everywhere in practice.
+#
+# **Stacked (deep) RNNs.** Feed the sequence of states of one RNN into a second RNN as
+# its inputs, and so on. Each layer has its own weights, shared across time as before
+# ($W^{(1)}_{xh}, W^{(1)}_{hh}$ for the first layer, $W^{(2)}_{xh}, W^{(2)}_{hh}$ for the
+# second). Higher layers work on a re-description of the sequence rather than the raw
+# input, which helps on hard tasks such as speech recognition and translation. The
+# network is now deep in two directions, along time and across layers.
+#
+# **Bidirectional RNNs.** One RNN reads left to right, a second one right to left, and
+# the output at step $t$ sees both states, $[\overrightarrow{h}_t ; \overleftarrow{h}_t]$.
+# So every output depends on the whole sequence, past *and future*. That suits tasks
+# where the whole input is known before any output is needed (tagging words, filling a
+# gap), and rules out generating text or predicting the next step, where the future is
+# not there yet.
+
+# %%
+fig, axes = subplots(1, 2, figsize=(12, 4.2))
+panels = {"stacked: two layers, each with its own weights": {"layers": 2},
+          "bidirectional: a forward and a backward chain": {"bidirectional": True}}
+for ax, (title, options) in zip(axes, panels.items()):
+    draw_unrolled(4, ax=ax, **options)
+    ax.set_title(title)
+
+# %% [markdown]
+# A bidirectional layer is nothing more than two ordinary RNNs and a flip of the time
+# axis. Change only the **last** input and see which states at step 0 notice:
+
+# %%
+fwd, bwd = rl.RNN(D=3, H=4, rng=1), rl.RNN(D=3, H=4, rng=2)
+X = rng.standard_normal((5, 1, 3))                      # (T, B, D)
+X_changed = X.copy()
+X_changed[-1] += 2.0                                    # change only the last step
+for name, rnn, flip in [("forward ", fwd, False), ("backward", bwd, True)]:
+    # the backward RNN reads X[::-1]; flipping its states back puts them in time order
+    before = rnn(X[::-1])[::-1] if flip else rnn(X)
+    after = rnn(X_changed[::-1])[::-1] if flip else rnn(X_changed)
+    print(f"{name} state at step 0 moves by {np.abs(after[0] - before[0]).max():.4f}")
+print(f"parameters: one RNN {fwd.n_params}, a bidirectional layer {2 * fwd.n_params}, "
+      f"a second stacked layer on top of it {rl.RNN(D=8, H=4).n_params} more")
+
+# %% [markdown]
+# **Layer normalization** often comes with deep stacks. At every step it rescales the
+# pre-activation $a_t = x_t W_{xh} + h_{t-1} W_{hh} + b_h$ across its $H$ units to mean 0
+# and variance 1, then applies a learned gain and bias, before the tanh:
+# $h_t = \tanh(\gamma \odot (a_t - \mu_t)/\sigma_t + \beta)$ (Ba, Kiros & Hinton, 2016).
+# Whatever the size of the weights, at every step and in every layer, the tanh then
+# receives values on the same scale, where it still responds to its input (unless the
+# learned gain asks for more). Below, the pre-activations of a network with over-large
+# weights, before and after normalization ($\gamma = 1$, $\beta = 0$):
+
+# %%
+big = rl.RNN(D=3, H=16, init="normal", rng=3)
+big["W_hh"] = 3.0 * big["W_hh"]                         # far too large: tanh saturates
+tr_big = big.forward(X)
+a = tr_big.X[3] @ big["W_xh"] + tr_big.states["h"][2] @ big["W_hh"] + big["b_h"]  # a_3 (B, H)
+a_norm = (a - a.mean(axis=1, keepdims=True)) / a.std(axis=1, keepdims=True)
+fig, (left, right) = subplots(1, 2, figsize=(10, 2.8), sharey=True)
+for ax, values, title in [(left, a[0], "$a_3$ as computed"),
+                          (right, a_norm[0], "$a_3$ layer-normalized")]:
+    ax.bar(range(16), values, color=COLORS["hidden"])
+    for level in (-2.0, 2.0):
+        ax.axhline(level, ls=":", color=COLORS["muted"])
+    ax.set_title(title)
+    ax.set_xlabel("hidden unit")
+left.set_ylabel("pre-activation")
+print(f"units with |a| > 2 (tanh saturated): {(np.abs(a) > 2).sum()} of 16 before, "
+      f"{(np.abs(a_norm) > 2).sum()} of 16 after")
+
+# %% [markdown]
+# ## Recap
+#
+# - A sequence model needs a **state**: a summary of the past that is updated at every
+#   step, $h_t = \tanh(x_t W_{xh} + h_{t-1} W_{hh} + b_h)$.
+# - **Unrolled**, the recurrence is a feed-forward network $T$ layers deep whose layers
+#   all share $W_{xh}, W_{hh}, b_h$. Sharing makes the parameter count independent of
+#   $T$ and lets one model read any length.
+# - Inputs and outputs can be arranged **one-to-many, many-to-one, many-to-many
+#   (aligned) or encoder-decoder**, with the same recurrent core.
+# - A window network needs new weights for every position it reads; a $k$-th order
+#   Markov table sees $k$ symbols back at a cost of $V^k$ entries; an RNN's distributed
+#   state costs $H^2$ recurrent weights whatever the length.
+# - On **Jaeger's timer** (output 0.5 for $10 \times u_2$ steps, not 1000) a 16-unit RNN
+#   learns to count in about a second and generalizes to longer sequences.
+# - **Stacking** adds depth across layers; **bidirectional** layers let each output see
+#   the future too, when the future is available; **layer normalization** keeps each
+#   step's pre-activations on one scale.
+#
+# ## Questions to think about
+#
+# 1. In the *neuron* example, change $W_{hh} = 0.6\,I$ to $0.9\,I$, then to $1.5\,I$,
+#    and rerun the cells. What happens to the trace of the first **n**? Is remembering
+#    everything forever a good thing?
+# 2. The timer network was trained on 40 steps and works on 200. Would a feed-forward
+#    network that reads a window of the last 40 inputs work on 200-step sequences? Would
+#    it solve the task at all?
+# 3. In training (next chapter), each shared weight receives one gradient contribution
+#    per step of the unrolled graph. Should they be added or averaged? What would change?
+# 4. An encoder-decoder squeezes a whole sentence into one state vector. What might go
+#    wrong with very long sentences?
+# 5. Why can a bidirectional RNN not be used to generate text one character at a time?
