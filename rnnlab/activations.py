@@ -12,10 +12,11 @@ Equations::
 import numpy as np
 
 
-def sigmoid_unchecked(a):
-    """1 / (1 + exp(-a)) in four in-place ufuncs. For a < -709 exp overflows to inf and the
-    result is the correct 0: callers silence that one overflow with np.errstate(over="ignore")."""
-    s = np.negative(a)
+def sigmoid_unchecked(a, out=None):
+    """1 / (1 + exp(-a)) in four in-place ufuncs (``out=a`` overwrites ``a``). For a < -709
+    exp overflows to inf and the result is the correct 0: callers silence that one overflow
+    with np.errstate(over="ignore")."""
+    s = np.negative(a, out=out)
     np.exp(s, out=s)
     s += 1
     return np.reciprocal(s, out=s)

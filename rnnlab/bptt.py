@@ -95,10 +95,13 @@ def backward(model, trace, dY, k=None, truncation="chunk"):
 
     def step_back(t, dstate):
         nonlocal dA_h
-        da_x, da_h, dprev, at_t = model.recur_backward(dstate, trace.caches[t])
+        if window:
+            da_x, da_h, dprev, at_t = model.recur_backward(dstate, trace.caches[t])
+            dA_x[t] += da_x
+        else:  # the step writes its da_x straight into its slot
+            da_x, da_h, dprev, at_t = model.recur_backward(dstate, trace.caches[t], dA_x[t])
         for buf, d in zip(per_step, at_t):  # dL/dh_t (and dL/dc_t) reaching step t
             put(buf, t, d)
-        put(dA_x, t, da_x)
         if da_h is not da_x:
             if dA_h is None:
                 dA_h = new((T, B, G), dtype=dtype)

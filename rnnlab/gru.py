@@ -72,11 +72,12 @@ def gru_recur(a_x, x, h_prev, W_x, W_h, b_hn):
     return h, GRUCache(x, h_prev, r, z, n, hn, W_x, W_h)
 
 
-def gru_recur_backward(dh, cache):
-    """Backward of ``gru_recur``: returns ``(da_x, da_h, dh_prev)`` (B, 3H), (B, 3H), (B, H)."""
+def gru_recur_backward(dh, cache, out=None):
+    """Backward of ``gru_recur``: returns ``(da_x, da_h, dh_prev)`` (B, 3H), (B, 3H), (B, H);
+    da_x is written into ``out`` if given."""
     h_prev, r, z, n, hn, W_h = cache.h_prev, cache.r, cache.z, cache.n, cache.hn, cache.W_h
     H = h_prev.shape[1]
-    da_x = np.empty((dh.shape[0], 3 * H), dtype=dh.dtype)
+    da_x = np.empty((dh.shape[0], 3 * H), dtype=dh.dtype) if out is None else out
     da_n = np.multiply(dh * (1 - z), 1 - n * n, out=da_x[:, 2 * H:])  # through (1-z) n, tanh
     np.multiply(dh * (h_prev - n), z * (1 - z), out=da_x[:, H:2 * H])  # through z
     np.multiply(da_n * hn, r * (1 - r), out=da_x[:, :H])                # through r * hn
@@ -131,12 +132,12 @@ def gru_chung_recur(a_x, x, h_prev, W_x, W_h):
     return h, GRUCache(x, h_prev, r, z, n, rh, W_x, W_h)
 
 
-def gru_chung_recur_backward(dh, cache):
-    """Backward of ``gru_chung_recur``: ``(da_x, da_h, dh_prev)``; in dW_hn the gradient
-    da_h[:, 2H:] multiplies (r * h_{t-1}), not h_{t-1}."""
+def gru_chung_recur_backward(dh, cache, out=None):
+    """Backward of ``gru_chung_recur``: ``(da_x, da_h, dh_prev)``, da_x written into ``out``
+    if given; in dW_hn the gradient da_h[:, 2H:] multiplies (r * h_{t-1}), not h_{t-1}."""
     h_prev, r, z, n, W_h = cache.h_prev, cache.r, cache.z, cache.n, cache.W_h
     H = h_prev.shape[1]
-    da_x = np.empty((dh.shape[0], 3 * H), dtype=dh.dtype)
+    da_x = np.empty((dh.shape[0], 3 * H), dtype=dh.dtype) if out is None else out
     da_n = np.multiply(dh * z, 1 - n * n, out=da_x[:, 2 * H:])         # through z n, tanh
     np.multiply(dh * (n - h_prev), z * (1 - z), out=da_x[:, H:2 * H])   # through z
     drh = da_n @ W_h[:, 2 * H:].T                                       # through (r h) W_hn
@@ -219,9 +220,9 @@ class GRU(Recurrent):
             h, cache = gru_chung_recur(a_x, x, state[0], p["W_x"], p["W_h"])
         return (h,), cache
 
-    def recur_backward(self, dstate, cache):
+    def recur_backward(self, dstate, cache, out=None):
         back = gru_recur_backward if self.convention == "pytorch" else gru_chung_recur_backward
-        da_x, da_h, dh_prev = back(dstate[0], cache)
+        da_x, da_h, dh_prev = back(dstate[0], cache, out)
         return da_x, da_h, (dh_prev,), dstate
 
     def hidden_backward(self, trace, dA_h, grads):

@@ -63,10 +63,11 @@ def lstm_recur(a_x, x, h_prev, c_prev, W_x, W_h):
     overflows exp to inf on the way to its correct value 0.
     """
     H = h_prev.shape[1]
-    a = h_prev @ W_h
-    a += a_x                                   # (B, 4H) pre-activations
-    gates = sigmoid_unchecked(a)               # i, f, o ...
-    np.tanh(a[:, 2 * H:3 * H], out=gates[:, 2 * H:3 * H])   # ... and g
+    gates = h_prev @ W_h
+    gates += a_x                               # (B, 4H) pre-activations a
+    g = np.tanh(gates[:, 2 * H:3 * H])         # g = tanh(a_g) ...
+    sigmoid_unchecked(gates, out=gates)        # ... i, f, o = sigmoid(a_i, a_f, a_o), in place
+    gates[:, 2 * H:3 * H] = g
     i, f, g, o = (gates[:, k * H:(k + 1) * H] for k in range(4))
     c = f * c_prev
     c += i * g
@@ -74,22 +75,23 @@ def lstm_recur(a_x, x, h_prev, c_prev, W_x, W_h):
     return o * tanh_c, c, LSTMCache(x, h_prev, c_prev, gates, tanh_c, W_x, W_h)
 
 
-def lstm_recur_backward(dh, dc, cache):
+def lstm_recur_backward(dh, dc, cache, out=None):
     """Backward of ``lstm_recur``: returns ``(da, dh_prev, dc_prev, dc)``: da = dL/da_t
-    (B, 4H) and dc = dL/dc_t in total (from c_{t+1} and through h_t = o tanh(c_t))."""
+    (B, 4H), written into ``out`` if given, and dc = dL/dc_t in total (from c_{t+1} and
+    through h_t = o tanh(c_t))."""
     c_prev, gates, tanh_c, W_h = cache.c_prev, cache.gates, cache.tanh_c, cache.W_h
     H = tanh_c.shape[1]
     i, f, g, o = (gates[:, k * H:(k + 1) * H] for k in range(4))
     dc = dc + dh * o * (1 - tanh_c * tanh_c)   # through h = o * tanh(c)
-    da = np.empty((dh.shape[0], 4 * H), dtype=dh.dtype)
-    np.multiply(dc, g, out=da[:, :H])          # di: through c = f c_prev + i g
-    np.multiply(dc, c_prev, out=da[:, H:2 * H])   # df
-    np.multiply(dc, i, out=da[:, 2 * H:3 * H])    # dg
-    np.multiply(dh, tanh_c, out=da[:, 3 * H:])    # do
-    slope = gates * (1 - gates)                # sigmoid' for i, f, o ...
-    np.multiply(g, g, out=slope[:, 2 * H:3 * H])
-    np.subtract(1, slope[:, 2 * H:3 * H], out=slope[:, 2 * H:3 * H])   # ... tanh' for g
-    da *= slope
+    da = np.subtract(1, gates, out=out)        # the gates' slopes: sigmoid' for i, f, o ...
+    da *= gates
+    da_i, da_f, da_g, da_o = (da[:, k * H:(k + 1) * H] for k in range(4))
+    np.multiply(g, g, out=da_g)
+    np.subtract(1, da_g, out=da_g)             # ... and tanh' for g
+    da_i *= dc * g                             # di: through c = f c_prev + i g
+    da_f *= dc * c_prev                        # df
+    da_g *= dc * i                             # dg
+    da_o *= dh * tanh_c                        # do: through h = o tanh(c)
     return da, da @ W_h.T, dc * f, dc
 
 
@@ -159,8 +161,8 @@ class LSTM(Recurrent):
         h, c, cache = lstm_recur(a_x, x, state[0], state[1], p["W_x"], p["W_h"])
         return (h, c), cache
 
-    def recur_backward(self, dstate, cache):
-        da, dh_prev, dc_prev, dc = lstm_recur_backward(dstate[0], dstate[1], cache)
+    def recur_backward(self, dstate, cache, out=None):
+        da, dh_prev, dc_prev, dc = lstm_recur_backward(dstate[0], dstate[1], cache, out)
         return da, da, (dh_prev, dc_prev), (dstate[0], dc)
 
     def _to_torch(self):

@@ -125,11 +125,12 @@ class Recurrent:
         """One step given its input term a_x = x_t W_x + b (B, G*H): ``(state, cache)``."""
         raise NotImplementedError
 
-    def recur_backward(self, dstate, cache):
+    def recur_backward(self, dstate, cache, out=None):
         """Backward of ``recur`` given dL/d(state_t) from the output and later steps.
 
         Returns ``(da_x, da_h, dstate_prev, dstate_t)``: the gradients of the step's input
-        term and recurrent term (the same array when they coincide), the gradient passed to
+        term (written into ``out`` when given) and recurrent term (the same array when they
+        coincide), the gradient passed to
         step t-1, and the total gradient of each state at step t (the LSTM adds the path
         from h_t to c_t).
         """

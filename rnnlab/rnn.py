@@ -49,10 +49,11 @@ def rnn_recur(a_x, x, h_prev, W_xh, W_hh, activation="tanh"):
     return h, RNNCache(x, h_prev, h, W_xh, W_hh, activation)
 
 
-def rnn_recur_backward(dh, cache):
-    """Backward of ``rnn_recur``: returns ``(da, dh_prev)``, da = dL/da_t (B, H)."""
+def rnn_recur_backward(dh, cache, out=None):
+    """Backward of ``rnn_recur``: returns ``(da, dh_prev)``, da = dL/da_t (B, H), written
+    into ``out`` if given."""
     _, dphi = get_activation(cache.activation)
-    da = dh * dphi(cache.h)                        # backprop through phi
+    da = np.multiply(dh, dphi(cache.h), out=out)   # backprop through phi
     return da, da @ cache.W_hh.T                   # ... and through h_{t-1} W_hh
 
 
@@ -112,8 +113,8 @@ class RNN(Recurrent):
         h, cache = rnn_recur(a_x, x, state[0], p["W_xh"], p["W_hh"], self.activation)
         return (h,), cache
 
-    def recur_backward(self, dstate, cache):
-        da, dh_prev = rnn_recur_backward(dstate[0], cache)
+    def recur_backward(self, dstate, cache, out=None):
+        da, dh_prev = rnn_recur_backward(dstate[0], cache, out)
         return da, da, (dh_prev,), dstate
 
     def _to_torch(self):
