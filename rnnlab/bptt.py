@@ -55,6 +55,53 @@ def _check_k(k, truncation):
     return int(k)
 
 
+def _chunks(model, trace, dH_out, k, G):
+    """Full BPTT (k None) or chunks of k steps: each step is visited once, so every
+    per-step gradient is written straight into its slot of the (T, ...) arrays."""
+    T, B, H = dH_out.shape
+    dtype = dH_out.dtype
+    dA_x, dA_h = np.empty((T, B, G), dtype=dtype), None
+    per_step = [np.empty((T, B, H), dtype=dtype) for _ in model.state_names]
+    zero = tuple(np.zeros((B, H), dtype=dtype) for _ in model.state_names)
+    dnext = zero
+    for t in range(T - 1, -1, -1):
+        dh_t = np.add(dH_out[t], dnext[0], out=per_step[0][t])  # from y_t and from step t+1
+        da_x, da_h, dnext, at_t = model.recur_backward((dh_t,) + dnext[1:], trace.caches[t],
+                                                       dA_x[t])
+        for buf, d in zip(per_step[1:], at_t[1:]):  # dL/dc_t for the LSTM
+            buf[t] = d
+        if da_h is not da_x:  # the GRU's recurrent term has its own gradient
+            dA_h = np.empty_like(dA_x) if dA_h is None else dA_h
+            dA_h[t] = da_h
+        if k is not None and t % k == 0 and t > 0:  # a chunk boundary: cut the chain
+            dnext = zero
+    return dA_x, dA_h, per_step, dnext
+
+
+def _windows(model, trace, dH_out, k, G):
+    """Windows of k steps: the loss at step t reaches steps t, ..., t-k+1 only, so a step
+    receives from several losses and its gradients are summed."""
+    T, B, H = dH_out.shape
+    dtype = dH_out.dtype
+    dA_x, dA_h = np.zeros((T, B, G), dtype=dtype), None
+    per_step = [np.zeros((T, B, H), dtype=dtype) for _ in model.state_names]
+    zero = tuple(np.zeros((B, H), dtype=dtype) for _ in model.state_names)
+    dstate0 = zero
+    for t in range(T - 1, -1, -1):
+        dstate = (dH_out[t],) + zero[1:]
+        for s in range(t, max(t - k, -1), -1):
+            da_x, da_h, dstate, at_s = model.recur_backward(dstate, trace.caches[s])
+            for buf, d in zip(per_step, at_s):
+                buf[s] += d
+            dA_x[s] += da_x
+            if da_h is not da_x:
+                dA_h = np.zeros_like(dA_x) if dA_h is None else dA_h
+                dA_h[s] += da_h
+        if t - k < 0:  # the window reached the initial state
+            dstate0 = tuple(a + b for a, b in zip(dstate0, dstate))
+    return dA_x, dA_h, per_step, dstate0
+
+
 def backward(model, trace, dY, k=None, truncation="chunk"):
     """Backward pass through time given dY = dL/dY (T, B, O).
 
@@ -75,57 +122,16 @@ def backward(model, trace, dY, k=None, truncation="chunk"):
     if dY.shape != trace.Y.shape:
         raise ValueError(f"dY must have the shape of the outputs Y (T, B, O) = {trace.Y.shape}, "
                          f"got {dY.shape}")
-    dtype, H, n_states = trace.X.dtype, model.H, len(model.state_names)
     grads = model.params.zeros_like()
     dH_out = output_backward(model, trace, dY, grads)
     G = model.params[model.input_names[1]].shape[0]
-    window = truncation == "window" and k is not None and k < T
-    # full and chunked BPTT visit each step once, so its slots are written, not summed
-    new = np.zeros if window else np.empty
-    dA_x = new((T, B, G), dtype=dtype)
-    dA_h = None  # made only for cells whose recurrent term has its own gradient (GRU)
-    per_step = [new((T, B, H), dtype=dtype) for _ in range(n_states)]
-    zero = tuple(np.zeros((B, H), dtype=dtype) for _ in range(n_states))
-
-    def put(buf, t, value):
-        if window:  # windows overlap: a step receives from several losses
-            buf[t] += value
-        else:
-            buf[t] = value
-
-    def step_back(t, dstate):
-        nonlocal dA_h
-        if window:
-            da_x, da_h, dprev, at_t = model.recur_backward(dstate, trace.caches[t])
-            dA_x[t] += da_x
-        else:  # the step writes its da_x straight into its slot
-            da_x, da_h, dprev, at_t = model.recur_backward(dstate, trace.caches[t], dA_x[t])
-        for buf, d in zip(per_step, at_t):  # dL/dh_t (and dL/dc_t) reaching step t
-            put(buf, t, d)
-        if da_h is not da_x:
-            if dA_h is None:
-                dA_h = new((T, B, G), dtype=dtype)
-            put(dA_h, t, da_h)
-        return dprev
-
-    if window:
-        dstate0 = zero
-        for t in range(T - 1, -1, -1):
-            dstate = (dH_out[t],) + zero[1:]
-            for s in range(t, max(t - k, -1), -1):
-                dstate = step_back(s, dstate)
-            if t - k < 0:  # the window reached the initial state
-                dstate0 = tuple(a + b for a, b in zip(dstate0, dstate))
+    if truncation == "window" and k is not None and k < T:
+        dA_x, dA_h, per_step, dstate0 = _windows(model, trace, dH_out, k, G)
     else:
-        dnext = zero
-        for t in range(T - 1, -1, -1):
-            dnext = step_back(t, (dH_out[t] + dnext[0],) + dnext[1:])
-            if k is not None and t % k == 0 and t > 0:  # a chunk boundary: cut the chain
-                dnext = zero
-        dstate0 = dnext
+        dA_x, dA_h, per_step, dstate0 = _chunks(model, trace, dH_out, k, G)
     dX = model.input_backward(trace.X, dA_x, grads)
     model.hidden_backward(trace, dA_x if dA_h is None else dA_h, grads)
-    dc = per_step[1] if n_states > 1 else None
+    dc = per_step[1] if len(per_step) > 1 else None
     return grads, dX, dstate0, per_step[0], dc
 
 

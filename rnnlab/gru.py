@@ -232,11 +232,10 @@ class GRU(Recurrent):
             super().hidden_backward(trace, dA_h, grads)
             grads.arrays["b_hn"] += dA_h[:, :, 2 * H:].sum(axis=(0, 1))
             return
-        Hprev = self.previous_states(trace).reshape(-1, H)
-        RH = np.stack([c.hn for c in trace.caches]).reshape(-1, H)
-        dA = dA_h.reshape(-1, 3 * H)
-        grads.arrays["W_h"][:, :2 * H] += Hprev.T @ dA[:, :2 * H]
-        grads.arrays["W_h"][:, 2 * H:] += RH.T @ dA[:, 2 * H:]
+        W = grads.arrays["W_h"]
+        self._sum_outer(trace.state0[0], trace.states["h"], dA_h[:, :, :2 * H], W[:, :2 * H])
+        RH = np.stack([c.hn for c in trace.caches]).reshape(-1, H)   # r_t * h_{t-1}
+        W[:, 2 * H:] += RH.T @ dA_h[:, :, 2 * H:].reshape(-1, H)
 
     def _to_torch(self):
         if self.convention != "pytorch":

@@ -44,10 +44,11 @@ def mse(Y, target, mask=None):
         raise ValueError(f"target must have the shape of Y (T, B, O) = {Y.shape}, "
                          f"got {target.shape}")
     T, B, O = Y.shape
-    m = _mask(mask, T, B, Y.dtype)
     err = Y - target
-    L = float((m * err * err).sum() / (B * O))
-    return L, (2.0 / (B * O)) * m * err
+    m_err = err if mask is None else _mask(mask, T, B, Y.dtype) * err
+    L = float(np.vdot(m_err, err) / (B * O))   # sum of m (y - y*)^2, in one pass
+    m_err *= 2.0 / (B * O)
+    return L, m_err
 
 
 def cross_entropy(Z, labels, mask=None):

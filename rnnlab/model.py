@@ -107,7 +107,8 @@ class Recurrent:
         T, B, _ = X.shape
         state = s0 = self.initial_state(B, state0)
         W_in, b_in = (self.params[n] for n in self.input_names)
-        A_x = X @ W_in + b_in                               # (T, B, G*H)
+        A_x = X @ W_in                                      # (T, B, G*H)
+        A_x += b_in
         states = {n: np.empty((T, B, self.H), dtype=self.dtype) for n in self.state_names}
         caches = []
         with np.errstate(over="ignore"):  # sigmoid(a < -709): exp overflows, result exact 0
@@ -137,11 +138,6 @@ class Recurrent:
         raise NotImplementedError
 
     # -- backward pieces used by rnnlab.bptt ------------------------------------------
-    def previous_states(self, trace):
-        """h_{t-1} for t = 0..T-1: the initial state followed by all but the last state."""
-        Hs = trace.states["h"]
-        return np.concatenate([trace.state0[0][None], Hs[:-1]], axis=0)
-
     def input_backward(self, X, dA_x, grads):
         """Gradients of the input term x_t W_x + b for all steps at once; returns dX."""
         W_in, b_in = self.input_names
@@ -151,10 +147,16 @@ class Recurrent:
         return dA_x @ self.params[W_in].T
 
     def hidden_backward(self, trace, dA_h, grads):
-        """dW_h = sum_t h_{t-1}^T da_h[t], as one matrix product."""
-        G = dA_h.shape[2]
-        Hprev = self.previous_states(trace)
-        grads.arrays[self.hidden_name] += Hprev.reshape(-1, self.H).T @ dA_h.reshape(-1, G)
+        """dW_h = sum_t h_{t-1}^T da_h[t]: h_0^T da_h[0] plus one product for t >= 1."""
+        self._sum_outer(trace.state0[0], trace.states["h"], dA_h,
+                        grads.arrays[self.hidden_name])
+
+    def _sum_outer(self, first, rest, dA, out):
+        """out += first^T dA[0] + sum_{t>=1} rest[t-1]^T dA[t], without copying ``rest``."""
+        G = dA.shape[2]
+        out += first.T @ dA[0]
+        if dA.shape[0] > 1:
+            out += rest[:-1].reshape(-1, first.shape[1]).T @ dA[1:].reshape(-1, G)
 
     def __call__(self, X, state0=None):
         """Outputs Y (T, B, O) for inputs X (T, B, D)."""
