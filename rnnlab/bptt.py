@@ -55,16 +55,20 @@ def _check_k(k, truncation):
     return int(k)
 
 
+def _buffers(model, dH_out, G, new):
+    """dA_x (T, B, G), one (T, B, H) array per state and a zero state, made with ``new``."""
+    T, B, H = dH_out.shape
+    per_step = [new((T, B, H), dtype=dH_out.dtype) for _ in model.state_names]
+    zero = tuple(np.zeros((B, H), dtype=dH_out.dtype) for _ in model.state_names)
+    return new((T, B, G), dtype=dH_out.dtype), per_step, zero
+
+
 def _chunks(model, trace, dH_out, k, G):
     """Full BPTT (k None) or chunks of k steps: each step is visited once, so every
     per-step gradient is written straight into its slot of the (T, ...) arrays."""
-    T, B, H = dH_out.shape
-    dtype = dH_out.dtype
-    dA_x, dA_h = np.empty((T, B, G), dtype=dtype), None
-    per_step = [np.empty((T, B, H), dtype=dtype) for _ in model.state_names]
-    zero = tuple(np.zeros((B, H), dtype=dtype) for _ in model.state_names)
-    dnext = zero
-    for t in range(T - 1, -1, -1):
+    dA_x, per_step, zero = _buffers(model, dH_out, G, np.empty)
+    dA_h, dnext = None, zero
+    for t in range(dH_out.shape[0] - 1, -1, -1):
         dh_t = np.add(dH_out[t], dnext[0], out=per_step[0][t])  # from y_t and from step t+1
         da_x, da_h, dnext, at_t = model.recur_backward((dh_t,) + dnext[1:], trace.caches[t],
                                                        dA_x[t])
@@ -81,13 +85,9 @@ def _chunks(model, trace, dH_out, k, G):
 def _windows(model, trace, dH_out, k, G):
     """Windows of k steps: the loss at step t reaches steps t, ..., t-k+1 only, so a step
     receives from several losses and its gradients are summed."""
-    T, B, H = dH_out.shape
-    dtype = dH_out.dtype
-    dA_x, dA_h = np.zeros((T, B, G), dtype=dtype), None
-    per_step = [np.zeros((T, B, H), dtype=dtype) for _ in model.state_names]
-    zero = tuple(np.zeros((B, H), dtype=dtype) for _ in model.state_names)
-    dstate0 = zero
-    for t in range(T - 1, -1, -1):
+    dA_x, per_step, zero = _buffers(model, dH_out, G, np.zeros)
+    dA_h, dstate0 = None, zero
+    for t in range(dH_out.shape[0] - 1, -1, -1):
         dstate = (dH_out[t],) + zero[1:]
         for s in range(t, max(t - k, -1), -1):
             da_x, da_h, dstate, at_s = model.recur_backward(dstate, trace.caches[s])
