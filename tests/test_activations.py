@@ -108,7 +108,7 @@ def test_derivative_from_output_matches_centred_differences(f, df):
 
 def test_sigmoid_derivative_bounds():
     s = rl.sigmoid(np.linspace(-20, 20, 401))
-    assert dsigmoid_from_output(s).max() == 0.25  # at x = 0, the curriculum's gamma = 1/4
+    assert dsigmoid_from_output(s).max() == 0.25  # at x = 0: gamma = 1/4, Pascanu et al.'s bound for sigmoid
 
 
 # -- inside the cells ------------------------------------------------------------------------
