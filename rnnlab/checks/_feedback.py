@@ -11,6 +11,7 @@ import functools
 import textwrap
 import traceback
 import warnings
+from itertools import product
 from typing import NamedTuple
 
 import numpy as np
@@ -183,6 +184,23 @@ def same(a, b, rtol=1e-5, atol=1e-6):
     """Whether two arrays have the same shape and values (float32 rounding allowed)."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+
+
+def mistake_variants(options, mistakes, compute, max_mistakes=None):
+    """Every combination of ``options`` with the mistakes it makes and what it computes.
+
+    ``options`` maps a name to its choices (the first is the right one); ``mistakes`` maps
+    ``(name, choice)`` to a sentence; ``compute(**choice)`` gives the answer that choice
+    produces. Returns ``[(mistakes, choice, answer)]``, skipping combinations with more
+    than ``max_mistakes`` mistakes.
+    """
+    out = []
+    for values in product(*options.values()):
+        choice = dict(zip(options, values))
+        made = tuple(mistakes[k, v] for k, v in choice.items() if (k, v) in mistakes)
+        if max_mistakes is None or len(made) <= max_mistakes:
+            out.append((made, choice, compute(**choice)))
+    return out
 
 
 def closest_variant(answer, variants):

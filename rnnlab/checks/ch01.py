@@ -4,14 +4,13 @@ timer's target and the input/output arrangements.
 Each check compares the learner's answer with the library and with variants computed
 with the classic mistakes switched on, and names the mistakes it finds.
 """
-from itertools import product
 
 import numpy as np
 
 from ..rnn import RNN
 from ..tasks import timer
 from ._feedback import (NotAttempted, Wrong, answer_array, bullet_list, call, closest_variant,
-                        exercise, same, shape_of)
+                        exercise, mistake_variants, same, shape_of)
 
 # ---------------------------------------------------------------- (a) rnn_forward
 
@@ -105,15 +104,11 @@ def _judge_forward(rnn_forward, args, sizes):
     Hs = answer_array(out, "the returned Hs", ("T", "B", "H"), sizes)
     if same(Hs, ref):
         return
-    variants = []
-    for values in product(*_FORWARD_OPTIONS.values()):
-        options = dict(zip(_FORWARD_OPTIONS, values))
-        mistakes = tuple(_FORWARD_MISTAKES[k, v] for k, v in options.items()
-                         if (k, v) in _FORWARD_MISTAKES)
-        variants.append(((mistakes, _formula(options)), _forward(*args, **options)))
-    hit = closest_variant(Hs, [(m, v) for (m, _), v in variants])
+    variants = mistake_variants(_FORWARD_OPTIONS, _FORWARD_MISTAKES,
+                                lambda **choice: _forward(*args, **choice))
+    hit = closest_variant(Hs, [(m, v) for m, _, v in variants])
     if hit:
-        formula = next(f for (m, f), _ in variants if m == hit)
+        formula = next(_formula(choice) for m, choice, _ in variants if m == hit)
         right = _formula(dict(zip(_FORWARD_OPTIONS, (o[0] for o in _FORWARD_OPTIONS.values()))))
         lead = (f"your Hs[t] equals {formula}, not {right}" if formula != right else
                 f"each step computes {right} correctly, but")
@@ -272,14 +267,9 @@ def _judge_timer(timer_target, u1, u2, ref):
     y = answer_array(out, "the returned target", ("T",), {"T": T})
     if same(y, ref):
         return
-    variants = []
-    for values in product(*_TIMER_OPTIONS.values()):
-        options = dict(zip(_TIMER_OPTIONS, values))
-        mistakes = tuple(_TIMER_MISTAKES[k, v] for k, v in options.items()
-                         if (k, v) in _TIMER_MISTAKES)
-        if len(mistakes) <= 2:
-            variants.append((mistakes, _timer_target(u1, u2, **options)))
-    hit = closest_variant(y, variants)
+    variants = mistake_variants(_TIMER_OPTIONS, _TIMER_MISTAKES,
+                                lambda **choice: _timer_target(u1, u2, **choice), max_mistakes=2)
+    hit = closest_variant(y, [(m, v) for m, _, v in variants])
     if hit:
         raise Wrong(bullet_list(hit) if len(hit) == 1 else "two things:\n" + bullet_list(hit))
     if same(y > 0, ref > 0):
