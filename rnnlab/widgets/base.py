@@ -193,6 +193,15 @@ class Explorer:
         self.fig.canvas.draw_idle()
         return self.data
 
+    def compute(self, **values):
+        """The numbers behind the picture for ``values`` (others as now), without drawing.
+
+        Neither the controls nor the picture change: cells that demonstrate a setting use
+        this, so the live explorer stays where the learner left it.
+        """
+        checked = {name: self._check(name, v) for name, v in values.items()}
+        return self._compute({**self.values, **checked})
+
     def _check(self, name, value):
         """``value`` for control ``name``, or an error naming what the control accepts."""
         if name not in self.controls:
@@ -211,7 +220,10 @@ class Explorer:
         if not ok_type or not lo - 1e-9 <= value <= hi + 1e-9:
             kind = "an integer" if is_int else "a number"
             raise ValueError(f"{name} must be {kind} in [{lo}, {hi}], got {value!r}")
-        return int(value) if is_int else float(min(max(value, lo), hi))
+        if is_int:
+            return int(value)
+        # no float dust from slider arithmetic: 0.8, not 0.7999999999999999
+        return round(float(min(max(value, lo), hi)), 12)
 
     def _on_change(self, name, value):
         """A control moved in the browser: redraw (unless ``update`` itself moved it)."""
