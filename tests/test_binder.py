@@ -83,7 +83,8 @@ def binder_env(tmp_path_factory):
     shutil.copytree(REPO_ROOT, repo, ignore=COPY_IGNORE)
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "VIRTUAL_ENV")}
+           if k not in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "VIRTUAL_ENV",
+                        "JUPYTER_PATH", "JUPYTER_PREFER_ENV_PATH")}
     env.update(PATH=f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
                VIRTUAL_ENV=str(venv), PIP_DISABLE_PIP_VERSION_CHECK="1",
                JUPYTER_DATA_DIR=str(tmp / "jupyter-data"),

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import pinned_kernel_env
+
 sync_api = pytest.importorskip("playwright.sync_api",
                                reason="Playwright for Python is not installed")
 CHROMIUM = Path("/usr/bin/chromium")
@@ -70,7 +72,7 @@ def lab(tmp_path_factory):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
     port, token = _free_port(), secrets.token_hex(16)
-    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
+    env = dict(pinned_kernel_env(tmp), JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
                JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
                JUPYTER_RUNTIME_DIR=str(tmp / "runtime"), PYTHONUNBUFFERED="1")
     log = open(tmp / "jupyterlab.log", "w")

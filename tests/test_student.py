@@ -122,7 +122,7 @@ def test_solutions_are_collapsed_for_the_teacher(notebook_path):
                        "tag them `# %% tags=[\"solution\"] jupyter={\"source_hidden\": true}`")
 
 
-def test_student_copy_runs_top_to_bottom(notebook_path, student_dir):
+def test_student_copy_runs_top_to_bottom(notebook_path, student_dir, pinned_kernel):
     original, _ = _pair(notebook_path, student_dir)
     nb = nbformat.read(student_dir / notebook_path.name, as_version=4)
     NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
