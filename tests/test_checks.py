@@ -60,6 +60,22 @@ def forward_sigmoid(X, h_init, W_xh, W_hh, b_h):
     return np.stack(Hs)
 
 
+def forward_relu(X, h_init, W_xh, W_hh, b_h):
+    h, Hs = h_init, []
+    for x in X:
+        h = np.maximum(0, x @ W_xh + h @ W_hh + b_h)
+        Hs.append(h)
+    return np.stack(Hs)
+
+
+def forward_no_tanh(X, h_init, W_xh, W_hh, b_h):
+    h, Hs = h_init, []
+    for x in X:
+        h = x @ W_xh + h @ W_hh + b_h
+        Hs.append(h)
+    return np.stack(Hs)
+
+
 def forward_never_updated(X, h_init, W_xh, W_hh, b_h):
     return np.stack([np.tanh(x @ W_xh + h_init @ W_hh + b_h) for x in X])
 
@@ -119,6 +135,39 @@ def forward_crashes(X, h_init, W_xh, W_hh, b_h):
     return h
 
 
+def forward_previous_input(X, h_init, W_xh, W_hh, b_h):
+    h, Hs = h_init, []
+    for t in range(len(X)):
+        h = np.tanh(X[t - 1] @ W_xh + h @ W_hh + b_h)          # X[-1] at t = 0
+        Hs.append(h)
+    return np.stack(Hs)
+
+
+def forward_previous_input_guarded(X, h_init, W_xh, W_hh, b_h):
+    h, Hs = h_init, []
+    for t in range(len(X)):
+        x = X[t - 1] if t > 0 else np.zeros_like(X[0])
+        h = np.tanh(x @ W_xh + h @ W_hh + b_h)
+        Hs.append(h)
+    return np.stack(Hs)
+
+
+def forward_swapped(X, h_init, W_xh, W_hh, b_h):
+    h, Hs = h_init, []
+    for x in X:
+        h = np.tanh(x @ W_hh + h @ W_xh + b_h)
+        Hs.append(h)
+    return np.stack(Hs)
+
+
+def forward_swapped_no_bias(X, h_init, W_xh, W_hh, b_h):
+    h, Hs = h_init, []
+    for x in X:
+        h = np.tanh(x @ W_hh + h @ W_xh)
+        Hs.append(h)
+    return np.stack(Hs)
+
+
 def forward_todo(X, h_init, W_xh, W_hh, b_h):
     raise NotImplementedError  # your code here
 
@@ -151,6 +200,8 @@ def test_rnn_forward_right_answers_pass(answer, capsys):
     (forward_no_bias, "bias b_h is missing"),
     (forward_transposed, "W_hh is transposed"),
     (forward_sigmoid, "is the sigmoid"),
+    (forward_relu, "the squashing function is ReLU"),
+    (forward_no_tanh, "tanh is missing"),
     (forward_never_updated, "never updated"),
     (forward_stores_previous, "BEFORE step t"),
     (forward_in_place, "changed in place"),
@@ -161,11 +212,25 @@ def test_rnn_forward_right_answers_pass(answer, capsys):
     (forward_hard_coded, "Is a size written into your code"),
     (forward_changes_input, "changed its input number 2 in place"),
     (forward_crashes, "raised ValueError at line 3"),
+    (forward_crashes, "Check each product's shapes"),
+    (forward_previous_input, "reads X[t-1], the previous step's input"),
+    (forward_previous_input, "X[-1] is the LAST step's input"),
+    (forward_previous_input_guarded, "(and nothing at t = 0)"),
+    (forward_swapped, "W_xh and W_hh are swapped"),
+    (forward_swapped, "That is why your function raised ValueError at line 4"),
+    (forward_swapped, "your Hs[t] equals tanh(X[t] @ W_hh + h_prev @ W_xh + b_h)"),
+    (forward_swapped_no_bias, "And also: the bias b_h is missing"),
 ])
 def test_rnn_forward_mistakes_are_named(answer, phrase, capsys):
     result = run(check_rnn_forward, answer, capsys)
     assert not result.passed and result.attempted
     assert phrase in flat(result.message)
+
+
+def test_rnn_forward_swap_with_square_weights_is_named_without_a_crash(capsys):
+    args, _ = _forward_case(T=4, B=2, D=5, H=5, seed=3)
+    assert np.allclose(_forward(*args, swap=True), forward_swapped(*args))
+    assert _forward(*_forward_case(T=4, B=2, D=4, H=5, seed=3)[0], swap=True) is None
 
 
 def test_rnn_forward_two_mistakes_are_both_named(capsys):
@@ -224,6 +289,40 @@ def test_forward_reference_equals_the_library():
     model["W_xh"], model["W_hh"], model["b_h"] = W_xh, W_hh, b_h
     assert np.allclose(_forward(*args), model.forward(X, state0=h_init).states["h"])
     assert np.allclose(_forward(*args), forward_right(*args))
+
+
+# ---------------------------------------------------------------- solution cells
+
+SOLUTIONS = [(check_rnn_forward, forward_right, "rnn_forward"),
+             (check_param_count, lambda D, H, O, T: D * H + H * H + H + H * O + O,
+              "count_params"),
+             (check_timer_target, lambda u1, u2: timer_right(u1, u2), "timer_target"),
+             (check_arrangements, {t: r for t, (r, _) in ARRANGEMENT_TASKS.items()},
+              "answers")]
+
+
+@pytest.mark.parametrize("check, answer, name", SOLUTIONS)
+def test_solution_flag_says_it_checks_the_reference_solution(check, answer, name, capsys):
+    mine = run(check, answer, capsys)
+    result = check(answer, solution=True)
+    message = flat(capsys.readouterr().out)
+    assert result.passed and message == flat(result.message)
+    assert f"{mine.message.split(':')[0]} (reference solution):" in message
+    assert f"Your own {name}" in message and "unchanged" in message
+    assert "(reference solution)" not in mine.message and "unchanged" not in mine.message
+
+
+def test_solution_flag_is_in_every_checks_signature():
+    import inspect
+    for check, _, _ in SOLUTIONS:
+        parameter = inspect.signature(check).parameters["solution"]
+        assert parameter.default is False and parameter.kind == parameter.KEYWORD_ONLY
+
+
+def test_wrong_reference_solution_is_marked_too(capsys):
+    result = check_rnn_forward(forward_no_bias, solution=True)
+    capsys.readouterr()
+    assert not result.passed and result.message.startswith("✘ rnn_forward (reference solution)")
 
 
 # ---------------------------------------------------------------- count_params
@@ -325,6 +424,46 @@ def timer_first_pulse_only(u1, u2):
     return y
 
 
+def timer_100(u1, u2):
+    y = np.zeros(len(u1))
+    for t in np.flatnonzero(u1):
+        y[t:t + int(round(100 * u2[t]))] = 0.5
+    return y
+
+
+def timer_round_u2(u1, u2):
+    y = np.zeros(len(u1))
+    for t in np.flatnonzero(u1):
+        y[t:t + int(round(u2[t]))] = 0.5
+    return y
+
+
+def timer_early(u1, u2):
+    y = np.zeros(len(u1))
+    for t in np.flatnonzero(u1):
+        y[t - 1:t - 1 + int(round(10 * u2[t]))] = 0.5
+    return y
+
+
+def timer_one_too_short(u1, u2):
+    y = np.zeros(len(u1))
+    for t in np.flatnonzero(u1):
+        y[t:t + int(round(10 * u2[t])) - 1] = 0.5
+    return y
+
+
+def timer_vectorised(u1, u2, lag=0):
+    """Steps since the last pulse against that pulse's duration, without a Python loop."""
+    t = np.arange(len(u1))
+    last = np.maximum.accumulate(np.where(u1 > 0.5, t, -10 ** 6))
+    k = np.round(10 * u2[np.maximum(last, 0)])
+    return np.where((last >= 0) & (t - last - lag < k) & (t - last >= lag), 0.5, 0.0)
+
+
+def timer_vectorised_late(u1, u2):
+    return timer_vectorised(u1, u2, lag=1)
+
+
 def timer_counts_down(u1, u2):
     """A stateful loop, as the network itself would do it."""
     y, left = np.zeros(len(u1)), 0
@@ -336,7 +475,7 @@ def timer_counts_down(u1, u2):
     return y
 
 
-@pytest.mark.parametrize("answer", [timer_right, timer_counts_down,
+@pytest.mark.parametrize("answer", [timer_right, timer_counts_down, timer_vectorised,
                                     lambda u1, u2: timer_right(u1, u2)[:, None]])
 def test_timer_right_answers_pass(answer, capsys):
     result = run(check_timer_target, answer, capsys)
@@ -345,12 +484,18 @@ def test_timer_right_answers_pass(answer, capsys):
 
 @pytest.mark.parametrize("answer, phrase", [
     (timer_1000, "1000 x u2"),
+    (timer_1000, "run on until the end of the sequence"),
     (timer_late, "one step after the pulse"),
     (timer_height_one, "the target's height is 0.5"),
     (timer_height_u2, "the output's height is u2"),
     (timer_one_too_long, "one step too long"),
     (timer_reads_old_u2, "one step before the pulse"),
     (timer_first_pulse_only, "only the first pulse"),
+    (timer_100, "run on until the end of the sequence"),
+    (timer_round_u2, "round(u2) steps"),
+    (timer_early, "one step before the pulse; it should switch on"),
+    (timer_one_too_short, "one step too short"),
+    (timer_vectorised_late, "one step after the pulse"),
     (lambda u1, u2: 0.9 * timer_right(u1, u2), "on at the right steps"),
     (lambda u1, u2: np.roll(timer_right(u1, u2), 2), "for the pulse at t = 3"),
     (lambda u1, u2: u1.copy(), "nonzero at steps [3]"),
@@ -399,12 +544,36 @@ def test_arrangements_right_answers_pass(capsys):
 def test_arrangements_each_wrong_answer_gets_a_reason(capsys):
     answers = dict(RIGHT, **{"write a caption for a photo": "many-to-one",
                              "translate an English sentence into French": "many to many",
-                             "Jaeger's timer": "sideways"})
+                             "predict the next letter at every step of a text": "sideways"})
     message = flat(run(check_arrangements, answers, capsys).message)
     assert "2 of 5 right" in message
     assert "not many-to-one: one input (the photo)" in message
     assert "which one, aligned or encoder-decoder" in message
     assert "'sideways' is not one of" in message
+
+
+@pytest.mark.parametrize("task, wrong, reason", [
+    ("write a caption for a photo", "many-to-many aligned", "one input (the photo)"),
+    ("decide whether a film review is positive", "many-to-many aligned",
+     "one verdict comes out at the end"),
+    ("tag each word of a sentence as noun, verb, ...", "many-to-one",
+     "one tag comes out for each word"),
+    ("translate an English sentence into French", "many-to-many aligned",
+     "its own length and word order"),
+    ("predict the next letter at every step of a text", "many-to-one",
+     "the guess for the letter at step t + 1"),
+    ("predict the next letter at every step of a text", "encoder-decoder",
+     "a guess comes out at every step"),
+])
+def test_arrangements_each_task_has_its_own_reason(task, wrong, reason, capsys):
+    message = flat(run(check_arrangements, dict(RIGHT, **{task: wrong}), capsys).message)
+    assert f"{task}: not {wrong}: " in message and reason in message
+    assert "4 of 5 right" in message
+
+
+def test_arrangements_ask_about_the_next_letter_not_the_timer():
+    assert "predict the next letter at every step of a text" in ARRANGEMENT_TASKS
+    assert not any("timer" in task.lower() for task in ARRANGEMENT_TASKS)
 
 
 @pytest.mark.parametrize("value, phrase, attempted", [

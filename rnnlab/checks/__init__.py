@@ -8,6 +8,11 @@ with variants computed with the classic mistakes, prints what it found and retur
     from rnnlab.checks import check_rnn_forward
     check_rnn_forward(rnn_forward)
 
+A hidden solution cell checks the reference solution under its own name, so running it
+(Run All does) never replaces the learner's function, and says so:
+
+    check_rnn_forward(rnn_forward_solution, solution=True)
+
 Chapter 1 (unrolling): check_rnn_forward, check_param_count, check_timer_target,
 check_arrangements.
 """

@@ -3,11 +3,15 @@
 A check is a function decorated with ``@exercise("name")`` that returns a sentence of
 praise or raises ``Wrong("what is wrong and why")``. The decorator runs it with warnings
 silenced, turns an unattempted exercise (``NotImplementedError``, ``None``, ``...``) into a
-friendly line, prints the message and returns a ``CheckResult``. The helpers below run the
-learner's function safely (``call``), read its answer as an array (``answer_array``) and
-find which classic mistake it reproduces (``closest_variant``).
+friendly line, prints the message and returns a ``CheckResult``. It also gives every check
+the keyword ``solution=False``: a notebook's hidden solution cell calls
+``check_x(x_solution, solution=True)``, and the message then says that it checked the
+reference solution and that the learner's own answer is unchanged. The helpers below run
+the learner's function safely (``call``), read its answer as an array (``answer_array``)
+and find which classic mistake it reproduces (``closest_variant``).
 """
 import functools
+import inspect
 import textwrap
 import traceback
 import warnings
@@ -50,27 +54,43 @@ def _wrap(text):
     return "\n".join(out)
 
 
-def exercise(name):
-    """Decorator for a check of the exercise ``name``: prints and returns a CheckResult."""
+def exercise(name, yours=None):
+    """Decorator for a check of the exercise ``name``: prints and returns a CheckResult.
+
+    The decorated check takes one more keyword, ``solution=False``. With
+    ``solution=True`` the message is marked "(reference solution)" and ends with
+    ``yours``, the sentence that says the learner's own answer is unchanged (default:
+    "Your own <name> is unchanged; the cells below use the library's version.").
+    """
+    yours = yours or f"Your own {name} is unchanged; the cells below use the library's version."
+
     def decorate(check):
         @functools.wraps(check)
-        def run(*args, **kwargs):
+        def run(*args, solution=False, **kwargs):
+            title = f"{name} (reference solution)" if solution else name
             try:
                 with np.errstate(all="ignore"), warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     praise = check(*args, **kwargs)
-                result = CheckResult(True, f"✔ {name}: {praise}")
+                result = CheckResult(True, f"✔ {title}: {praise}")
             except NotAttempted as err:
-                result = CheckResult(False, f"… {name}: not attempted yet. {err}", False)
+                result = CheckResult(False, f"… {title}: not attempted yet. {err}", False)
             except Wrong as err:
-                result = CheckResult(False, f"✘ {name}: {err}")
+                result = CheckResult(False, f"✘ {title}: {err}")
             except Exception as err:  # a bug in the check must not hide the learner's work
-                result = CheckResult(False, f"✘ {name}: the check could not judge this answer "
+                result = CheckResult(False, f"✘ {title}: the check could not judge this answer "
                                             f"({type(err).__name__}: {err}). Compare your code "
                                             f"with the solution below.")
+            if solution:
+                result = result._replace(message=f"{result.message}\n{yours}")
             result = result._replace(message=_wrap(result.message))
             print(result.message)
             return result
+
+        signature = inspect.signature(check)
+        keyword = inspect.Parameter("solution", inspect.Parameter.KEYWORD_ONLY, default=False)
+        run.__signature__ = signature.replace(
+            parameters=[*signature.parameters.values(), keyword])
         return run
     return decorate
 
@@ -207,9 +227,10 @@ def closest_variant(answer, variants):
     """The mistakes of the variant ``answer`` equals, fewest mistakes first, or None.
 
     ``variants`` is an iterable of ``(mistakes, array)`` where ``mistakes`` is a tuple of
-    sentences (empty for the correct answer).
+    sentences (empty for the correct answer); an array of None (a variant that cannot be
+    computed for this input) never matches.
     """
-    hits = [m for m, v in variants if same(answer, v)]
+    hits = [m for m, v in variants if v is not None and same(answer, v)]
     return min(hits, key=len) if hits else None
 
 

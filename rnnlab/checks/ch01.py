@@ -27,6 +27,14 @@ _FORWARD_MISTAKES = {
                          "multiplies from the left, h_prev @ W_hh; W_hh @ h_prev computes "
                          "h_prev @ W_hh.T.",
     ("start", "zeros"): "the first step starts from zeros instead of the given h_init.",
+    ("input", "previous"): "step t reads X[t-1], the previous step's input, instead of X[t] "
+                           "(and at t = 0, X[-1] is the LAST step's input: Python counts "
+                           "negative indices from the end). Step t reads X[t].",
+    ("input", "previous_zero"): "step t reads X[t-1], the previous step's input, instead of "
+                                "X[t] (and nothing at t = 0). Step t reads X[t].",
+    ("swap", True): "W_xh and W_hh are swapped: the input goes through W_hh and the state "
+                    "through W_xh. The input's weights are W_xh (D, H), the state's W_hh "
+                    "(H, H): X[t] @ W_xh + h_prev @ W_hh.",
     ("store", "frozen"): "the previous state is never updated: every step uses h_init as "
                          "h_{t-1}. Set h = (the new state) at the end of each step.",
     ("store", "before"): "each Hs[t] holds the state from BEFORE step t (so Hs[0] is "
@@ -38,19 +46,29 @@ _FORWARD_MISTAKES = {
 }
 _FORWARD_OPTIONS = {"phi": ("tanh", "sigmoid", "relu", "none"), "bias": (True, False),
                     "transpose": (False, True), "start": ("h_init", "zeros"),
-                    "store": ("after", "frozen", "before", "repeated")}
+                    "store": ("after", "frozen", "before", "repeated"),
+                    "input": ("now", "previous", "previous_zero"), "swap": (False, True)}
 
 
 def _forward(X, h_init, W_xh, W_hh, b_h, phi="tanh", bias=True, transpose=False,
-             start="h_init", store="after"):
+             start="h_init", store="after", input="now", swap=False):
     """h_t = phi(x_t W_xh + h_{t-1} W_hh + b_h) for all t, with classic mistakes on request.
 
     X (T, B, D), h_init (B, H) -> Hs (T, B, H). The options name the mistakes of
-    ``_FORWARD_MISTAKES``; the defaults compute the correct recurrence.
+    ``_FORWARD_MISTAKES``; the defaults compute the correct recurrence. With ``swap`` the
+    result is None unless D = H (otherwise the swapped products do not fit).
     """
+    if swap:
+        if W_xh.shape != W_hh.shape:
+            return None
+        W_xh, W_hh = W_hh, W_xh
     W = W_hh.T if transpose else W_hh
     b = b_h if bias else 0.0
     h = h_init if start == "h_init" else np.zeros_like(h_init)
+    if input != "now":
+        X = np.roll(X, 1, axis=0)                            # X[t-1]; X[-1] at t = 0
+        if input == "previous_zero":
+            X[0] = 0.0
     first, Hs = h, []
     for x in X:
         new = _PHI[phi](x @ W_xh + (first if store == "frozen" else h) @ W + b)
@@ -64,9 +82,11 @@ def _forward(X, h_init, W_xh, W_hh, b_h, phi="tanh", bias=True, transpose=False,
 def _formula(options):
     """The recurrence a set of mistakes computes, written out."""
     prev = "h_init" if options["store"] == "frozen" else "h_prev"
-    W = "W_hh.T" if options["transpose"] else "W_hh"
+    Wx, Wh = ("W_hh", "W_xh") if options["swap"] else ("W_xh", "W_hh")
+    W = f"{Wh}.T" if options["transpose"] else Wh
+    x = "X[t]" if options["input"] == "now" else "X[t-1]"
     bias = " + b_h" if options["bias"] else ""
-    total = f"X[t] @ W_xh + {prev} @ {W}{bias}"
+    total = f"{x} @ {Wx} + {prev} @ {W}{bias}"
     return total if options["phi"] == "none" else f"{options['phi']}({total})"
 
 
@@ -84,6 +104,19 @@ def _library_states(X, h_init, W_xh, W_hh, b_h):
     model = RNN(X.shape[2], W_hh.shape[0])
     model["W_xh"], model["W_hh"], model["b_h"] = W_xh, W_hh, b_h
     return model.forward(X, state0=h_init).states["h"]
+
+
+_RIGHT_CHOICE = {name: choices[0] for name, choices in _FORWARD_OPTIONS.items()}
+
+
+def _forward_mistakes(Hs, args):
+    """(mistakes, formula) of the variant that Hs equals, fewest mistakes first, or (None, None)."""
+    variants = mistake_variants(_FORWARD_OPTIONS, _FORWARD_MISTAKES,
+                                lambda **choice: _forward(*args, **choice), max_mistakes=3)
+    hit = closest_variant(Hs, [(m, v) for m, _, v in variants])
+    if not hit:
+        return None, None
+    return hit, next(_formula(choice) for m, choice, _ in variants if m == hit)
 
 
 def _judge_forward(rnn_forward, args, sizes):
@@ -104,12 +137,9 @@ def _judge_forward(rnn_forward, args, sizes):
     Hs = answer_array(out, "the returned Hs", ("T", "B", "H"), sizes)
     if same(Hs, ref):
         return
-    variants = mistake_variants(_FORWARD_OPTIONS, _FORWARD_MISTAKES,
-                                lambda **choice: _forward(*args, **choice))
-    hit = closest_variant(Hs, [(m, v) for m, _, v in variants])
+    hit, formula = _forward_mistakes(Hs, args)
     if hit:
-        formula = next(_formula(choice) for m, choice, _ in variants if m == hit)
-        right = _formula(dict(zip(_FORWARD_OPTIONS, (o[0] for o in _FORWARD_OPTIONS.values()))))
+        right = _formula(_RIGHT_CHOICE)
         lead = (f"your Hs[t] equals {formula}, not {right}" if formula != right else
                 f"each step computes {right} correctly, but")
         raise Wrong(f"{lead}:\n{bullet_list(hit)}" if len(hit) > 1 else f"{lead}: {hit[0]}")
@@ -122,11 +152,43 @@ def _judge_forward(rnn_forward, args, sizes):
                 f"how the state is carried from one step to the next.")
 
 
+def _explain_crash(rnn_forward, crash):
+    """A Wrong for a function that raised on the main test case: why, when that shows.
+
+    Swapping W_xh and W_hh makes the products' shapes clash unless D = H. So the function
+    is run once more with D = H; if it computes a variant with the weights swapped there,
+    the message names the swap. Otherwise it is the crash itself, with a hint on shapes
+    when a product did not fit.
+    """
+    args, sizes = _forward_case(T=4, B=2, D=5, H=5, seed=11)
+    try:
+        Hs = answer_array(call(rnn_forward, "rnn_forward", *args), "Hs", ("T", "B", "H"), sizes)
+    except (Wrong, NotAttempted):
+        Hs = None
+    swap = _FORWARD_MISTAKES["swap", True]
+    hit, formula = _forward_mistakes(Hs, args) if Hs is not None else (None, None)
+    if hit and swap in hit:
+        others = [m for m in hit if m != swap]
+        also = f"\nAnd also: {bullet_list(others)}" if others else ""
+        return Wrong(f"{swap}\nThat is why {crash}\nWith D = H = 5, where the swapped "
+                     f"products fit, your Hs[t] equals {formula}.{also}")
+    message = str(crash)
+    if "matmul" in message or "shapes" in message or "broadcast" in message:
+        message += ("\nCheck each product's shapes: X[t] (B, D) @ W_xh (D, H) and "
+                    "h_prev (B, H) @ W_hh (H, H) both give (B, H).")
+    return Wrong(message)
+
+
 @exercise("rnn_forward")
 def check_rnn_forward(rnn_forward):
     """Check ``rnn_forward(X, h_init, W_xh, W_hh, b_h) -> Hs (T, B, H)`` against the library."""
     args, sizes = _forward_case(T=5, B=3, D=4, H=6, seed=2024)
-    _judge_forward(rnn_forward, args, sizes)
+    try:
+        _judge_forward(rnn_forward, args, sizes)
+    except Wrong as err:
+        if str(err).startswith("your function raised"):
+            raise _explain_crash(rnn_forward, err) from None
+        raise
     args2, sizes2 = _forward_case(T=7, B=1, D=2, H=3, seed=7)
     try:
         _judge_forward(rnn_forward, args2, sizes2)
@@ -134,7 +196,7 @@ def check_rnn_forward(rnn_forward):
         raise Wrong(f"right for T=5, B=3, D=4, H=6, but not for T=7, B=1, D=2, H=3. Is a "
                     f"size written into your code instead of read from the inputs' shapes? "
                     f"There: {err}") from None
-    return ("your states match rnnlab's RNN on two test batches (T=5, B=3, D=4, H=6 and "
+    return ("the states match rnnlab's RNN on two test batches (T=5, B=3, D=4, H=6 and "
             "T=7, B=1, D=2, H=3). One loop, the same three arrays at every step.")
 
 
@@ -208,12 +270,10 @@ def check_param_count(count_params):
 # ---------------------------------------------------------------- (c) timer_target
 
 _TIMER_MISTAKES = {
-    ("scale", 1000): "your pulses last 1000 x u2 steps (here that means until the end of "
-                     "the sequence). That is the number in a widely copied retelling of the "
-                     "task, and it is wrong: in Jaeger's tutorial the output lasts 10 x u2 "
-                     "steps, from 1 to 10.",
-    ("scale", 100): "your pulses last 100 x u2 steps; they should last 10 x u2 steps "
-                    "(1 to 10).",
+    ("scale", 1000): "your pulses run on until the end of the sequence, as they do if they "
+                     "last 1000 x u2 steps. That is the number in a widely copied retelling "
+                     "of the task, and it is wrong: in Jaeger's tutorial the output lasts "
+                     "10 x u2 steps, from 1 to 10.",
     ("scale", 1): "your pulses last round(u2) steps; u2 is a fraction (0.1 to 1.0) and the "
                   "output lasts 10 x u2 steps.",
     ("shift", 1): "your output switches on one step after the pulse; it should switch on at "
@@ -232,7 +292,7 @@ _TIMER_MISTAKES = {
     ("first_only", True): "only the first pulse produces an output; every pulse starts a "
                           "new one.",
 }
-_TIMER_OPTIONS = {"scale": (10, 1000, 100, 1), "shift": (0, 1, -1), "extra": (0, 1, -1),
+_TIMER_OPTIONS = {"scale": (10, 1000, 1), "shift": (0, 1, -1), "extra": (0, 1, -1),
                   "height": (0.5, 1.0, "u2"), "read": (0, -1), "first_only": (False, True)}
 
 
@@ -318,9 +378,10 @@ ARRANGEMENT_TASKS = {
     "translate an English sentence into French":
         ("encoder-decoder", "the French sentence has its own length and word order, so the "
                             "network reads the whole English sentence before it writes"),
-    "Jaeger's timer":
-        ("many-to-many aligned", "an output comes out at every step, in step with the "
-                                 "inputs u1 and u2"),
+    "predict the next letter at every step of a text":
+        ("many-to-many aligned", "a guess comes out at every step, as each letter is read: "
+                                 "the output at step t is the guess for the letter at "
+                                 "step t + 1"),
 }
 
 _ALIASES = {
@@ -341,7 +402,7 @@ def _label(value):
     return "many-to-many" if key == "many-to-many" else _ALIASES.get(key)
 
 
-@exercise("arrangements")
+@exercise("arrangements", yours="Your own answers are unchanged.")
 def check_arrangements(answers):
     """Check a dict {task: arrangement} for the tasks of ``ARRANGEMENT_TASKS``."""
     if not isinstance(answers, dict):
