@@ -53,3 +53,18 @@ def check_positive_int(value, name):
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
     return int(value)
+
+
+TIME_MAJOR = "the course is time-major: (T, B, D)"
+
+
+def swapped_hint(shape, T, B):
+    """A sentence for an error when ``shape`` starts (B, T) where (T, B) was expected, else "".
+
+    Batch-major data (B, T, ...) is the usual slip; the sentence says so and how to fix it.
+    """
+    if T == B or len(shape) < 2 or tuple(shape[:2]) != (B, T):
+        return ""
+    return (f" Its first two axes look swapped: {TIME_MAJOR}, T = {T} steps first and "
+            f"B = {B} sequences second; np.swapaxes(a, 0, 1) turns a batch-major "
+            f"(B, T, ...) array around.")

@@ -10,6 +10,9 @@ Truncated BPTT with ``k`` steps (``truncation``):
     to steps t, t-1, ..., t-k+1.
 With k >= T both equal full BPTT.
 
+Weights that make the run explode give inf/NaN results and one ``ExplosionWarning`` that
+says where (see ``rnnlab.overflow``), not a crash or numpy's raw overflow warnings.
+
 Equations (row-vector form)::
 
     dh_t   = dL_t/dh_t + dh_{t+1} dh_{t+1}/dh_t      (the per-step gradients ``dh``)
@@ -19,8 +22,9 @@ from typing import NamedTuple, Optional
 
 import numpy as np
 
-from ._validate import as_array
+from ._validate import TIME_MAJOR, as_array
 from .losses import get_loss
+from .overflow import forward_problem, gradient_problem, loss_problem, report
 
 
 class BPTTResult(NamedTuple):
@@ -117,20 +121,33 @@ def backward(model, trace, dY, k=None, truncation="chunk"):
     gradients are their sums over steps, formed at the end in one product each.
     """
     k = _check_k(k, truncation)
-    T, B, _ = trace.X.shape
-    dY = as_array(dY, "dY", ("T", "B", "O"), trace.X.dtype)
+    dY = _check_dY(dY, trace)
+    grads, dX, dstate0, dh, dc = _backward(model, trace, dY, k, truncation)
+    report(gradient_problem(model, grads, dh, [("dX", dX)]))
+    return grads, dX, dstate0, dh, dc
+
+
+def _check_dY(dY, trace, finite=True):
+    dY = as_array(dY, "dY", ("T", "B", "O"), trace.X.dtype, finite=finite)
     if dY.shape != trace.Y.shape:
         raise ValueError(f"dY must have the shape of the outputs Y (T, B, O) = {trace.Y.shape}, "
                          f"got {dY.shape}")
+    return dY
+
+
+def _backward(model, trace, dY, k, truncation):
+    """``backward`` on checked arguments, silent: dY may hold inf/NaN from an exploded run."""
+    T = trace.X.shape[0]
     grads = model.params.zeros_like()
-    dH_out = output_backward(model, trace, dY, grads)
-    G = model.params[model.input_names[1]].shape[0]
-    if truncation == "window" and k is not None and k < T:
-        dA_x, dA_h, per_step, dstate0 = _windows(model, trace, dH_out, k, G)
-    else:
-        dA_x, dA_h, per_step, dstate0 = _chunks(model, trace, dH_out, k, G)
-    dX = model.input_backward(trace.X, dA_x, grads)
-    model.hidden_backward(trace, dA_x if dA_h is None else dA_h, grads)
+    with np.errstate(all="ignore"):
+        dH_out = output_backward(model, trace, dY, grads)
+        G = model.params[model.input_names[1]].shape[0]
+        if truncation == "window" and k is not None and k < T:
+            dA_x, dA_h, per_step, dstate0 = _windows(model, trace, dH_out, k, G)
+        else:
+            dA_x, dA_h, per_step, dstate0 = _chunks(model, trace, dH_out, k, G)
+        dX = model.input_backward(trace.X, dA_x, grads)
+        model.hidden_backward(trace, dA_x if dA_h is None else dA_h, grads)
     dc = per_step[1] if len(per_step) > 1 else None
     return grads, dX, dstate0, per_step[0], dc
 
@@ -144,8 +161,34 @@ def bptt(model, X, target, loss="mse", mask=None, state0=None, k=None, truncatio
 
     X (T, B, D); target as the loss expects ((T, B, O) for "mse", (T, B) class indices for
     "cross_entropy"); mask (T, B) or (T,) selects the steps with a loss; ``k`` truncates.
+
+    If the forward pass, the loss or the gradient overflows the float type, the result
+    holds inf/NaN (the lesson of exploding gradients) and ONE ``ExplosionWarning`` says
+    what overflowed at which step (under ``np.errstate(over="ignore")``: no warning).
     """
-    trace = model.forward(X, state0)
-    L, dY = get_loss(loss)(trace.Y, target, mask)
-    grads, dX, dstate0, dh, dc = backward(model, trace, dY, k=k, truncation=truncation)
+    k = _check_k(k, truncation)
+    _check_time_major(X, target, loss)
+    with np.errstate(all="ignore"):  # the forward pass and the loss stay silent here ...
+        trace = model.forward(X, state0)
+        L, dY = get_loss(loss)(trace.Y, target, mask)
+    dY = _check_dY(dY, trace, finite=False)   # inf/NaN when the forward pass exploded
+    grads, dX, dstate0, dh, dc = _backward(model, trace, dY, k, truncation)
+    # ... and the first thing that overflowed is reported once, in words
+    report(forward_problem(model, trace) or loss_problem(L, trace.Y)
+           or gradient_problem(model, grads, dh, [("dX", dX)]))
     return BPTTResult(L, grads, dX, dstate0, dh, dc, trace)
+
+
+def _check_time_major(X, target, loss):
+    """Name batch-major data when X and a built-in loss's target have swapped (T, B)."""
+    if callable(loss):
+        return
+    try:
+        xs, ts = np.shape(X), np.shape(target)
+    except ValueError:  # ragged lists: the shape checks that follow say what is wrong
+        return
+    if len(xs) == 3 and len(ts) >= 2 and xs[0] != xs[1] and xs[:2] == (ts[1], ts[0]):
+        raise ValueError(f"X has shape {xs} but target has shape {ts}: their first two axes "
+                         f"are swapped, so one of them is batch-major (B, T, ...), but "
+                         f"{TIME_MAJOR} for X and (T, B, ...) for target. "
+                         f"np.swapaxes(a, 0, 1) turns a batch-major array around.")

@@ -13,7 +13,7 @@ Equations::
 """
 import numpy as np
 
-from ._validate import as_array, check_axis
+from ._validate import as_array, check_axis, swapped_hint
 from .activations import log_softmax
 
 
@@ -24,6 +24,9 @@ def _mask(mask, T, B, dtype):
     if m.ndim == 1:
         m = np.broadcast_to(m[:, None], (m.shape[0], B))
     m = as_array(m, "mask", ("T", "B"), dtype)
+    if m.shape != (T, B) and swapped_hint(m.shape, T, B):
+        raise ValueError(f"mask must have shape (T, B) = {(T, B)}, got {m.shape}."
+                         + swapped_hint(m.shape, T, B))
     check_axis(m, 0, T, "mask", ("T", "B"), "the number of steps of Y")
     check_axis(m, 1, B, "mask", ("T", "B"), "the batch size of Y")
     return m[:, :, None]
@@ -38,11 +41,11 @@ def mse(Y, target, mask=None):
 
     Shapes: Y, target (T, B, O); mask (T, B), (T,) or None (every step).
     """
-    Y = as_array(Y, "Y", ("T", "B", "O"))
+    Y = as_array(Y, "Y", ("T", "B", "O"), finite=False)  # an exploded Y gives L = inf
     target = as_array(target, "target", ("T", "B", "O"), Y.dtype)
     if target.shape != Y.shape:
         raise ValueError(f"target must have the shape of Y (T, B, O) = {Y.shape}, "
-                         f"got {target.shape}")
+                         f"got {target.shape}." + swapped_hint(target.shape, *Y.shape[:2]))
     T, B, O = Y.shape
     err = Y - target
     m_err = err if mask is None else _mask(mask, T, B, Y.dtype) * err
@@ -60,12 +63,13 @@ def cross_entropy(Z, labels, mask=None):
 
     Shapes: Z (T, B, O) logits; labels (T, B) integer classes in [0, O); mask as in ``mse``.
     """
-    Z = as_array(Z, "Z (logits)", ("T", "B", "O"))
+    Z = as_array(Z, "Z (logits)", ("T", "B", "O"), finite=False)
     T, B, O = Z.shape
     labels = np.asarray(labels)
     if labels.shape != (T, B) or labels.dtype.kind not in "iu":
         raise ValueError(f"labels must be integer class indices of shape (T, B) = {(T, B)}, "
-                         f"got {labels.dtype} array of shape {labels.shape}")
+                         f"got {labels.dtype} array of shape {labels.shape}."
+                         + swapped_hint(labels.shape, T, B))
     if labels.size and (labels.min() < 0 or labels.max() >= O):
         raise ValueError(f"labels must lie in [0, O) = [0, {O}), "
                          f"got values from {labels.min()} to {labels.max()}")

@@ -10,8 +10,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import as_array, check_axis, check_dtype, check_positive_int
+from ._validate import TIME_MAJOR, as_array, check_axis, check_dtype, check_positive_int
 from .init import as_rng, pytorch_uniform, recurrent_block, scaled_normal
+from .overflow import forward_problem, report
 from .params import Params
 
 
@@ -71,21 +72,32 @@ class Recurrent:
         return sum(v.size for v in self.params.values())
 
     # -- forward ----------------------------------------------------------------------
-    def initial_state(self, B, state0=None):
-        """The initial state as a tuple of (B, H) arrays: zeros, or ``state0`` checked."""
+    def initial_state(self, B, state0=None, T=None):
+        """The state before step 0, h_{-1} (and c_{-1}), as a tuple of (B, H) arrays: zeros,
+        or ``state0`` checked. ``T``, X's number of steps, lets an error spot a batch-major X."""
         n = len(self.state_names)
         if state0 is None:
             return tuple(np.zeros((B, self.H), dtype=self.dtype) for _ in range(n))
+        labels = [f"{name}_{{-1}}" for name in self.state_names]   # h_{-1}, c_{-1}
         if n == 1 and not isinstance(state0, tuple):
             state0 = (state0,)  # one state: an array (or nested list) is that state
+        elif n > 1 and _one_array(state0):
+            raise ValueError(f"the {type(self).__name__} needs both states: "
+                             f"state0=({', '.join(labels)}), {n} arrays of shape (B, H); "
+                             f"got one array of shape {_shape(state0)}")
         if len(state0) != n:
-            raise ValueError(f"state0 must be {n} array(s) {self.state_names} of shape (B, H), "
-                             f"got {len(state0)}")
+            raise ValueError(f"state0 must be ({', '.join(labels)}): {n} array(s) of shape "
+                             f"(B, H), got {len(state0)}")
         out = []
-        for name, s in zip(self.state_names, state0):
-            s = as_array(s, f"{name}0", ("B", "H"), self.dtype)
-            check_axis(s, 0, B, f"{name}0", ("B", "H"), "the batch size of X")
-            check_axis(s, 1, self.H, f"{name}0", ("B", "H"), "the model's hidden size")
+        for label, s in zip(labels, state0):
+            s = as_array(s, label, ("B", "H"), self.dtype)
+            if s.shape[0] == T != B:
+                raise ValueError(f"{label} must have shape (B, H) with B = {B} (the batch size "
+                                 f"of X), got shape {s.shape}: its {T} rows match X's number of "
+                                 f"steps, so X may be batch-major (B, T, D), but {TIME_MAJOR}; "
+                                 f"X.transpose(1, 0, 2) turns it around.")
+            check_axis(s, 0, B, label, ("B", "H"), "the batch size of X")
+            check_axis(s, 1, self.H, label, ("B", "H"), "the model's hidden size")
             out.append(s)
         return tuple(out)
 
@@ -101,25 +113,31 @@ class Recurrent:
         """Run the cell over all T steps. Returns a ``Trace``.
 
         The input terms x_t W_x + b of all steps are one matrix product; then each step
-        adds h_{t-1} W_h and applies the gates (the subclass's ``recur``).
+        adds h_{t-1} W_h and applies the gates (the subclass's ``recur``). A run that
+        overflows the float type (an exploding relu RNN) returns its inf/NaN states with one
+        ``ExplosionWarning`` naming the step (``rnnlab.overflow``).
         """
         X = self.check_input(X)
         T, B, _ = X.shape
-        state = s0 = self.initial_state(B, state0)
+        state = s0 = self.initial_state(B, state0, T)
         W_in, b_in = (self.params[n] for n in self.input_names)
-        A_x = X @ W_in                                      # (T, B, G*H)
-        A_x += b_in
         states = {n: np.empty((T, B, self.H), dtype=self.dtype) for n in self.state_names}
         caches = []
-        with np.errstate(over="ignore"):  # sigmoid(a < -709): exp overflows, result exact 0
+        # sigmoid(a < -709): exp overflows, result exact 0; an exploding (relu) RNN: inf
+        # and NaN, reported once in words after the loop instead of numpy's warnings
+        with np.errstate(all="ignore"):
+            A_x = X @ W_in                                  # (T, B, G*H)
+            A_x += b_in
             for t in range(T):
                 state, cache = self.recur(A_x[t], X[t], state)
                 for n, s in zip(self.state_names, state):
                     states[n][t] = s
                 caches.append(cache)
-        Hs = states["h"]
-        Y = Hs @ self.params["W_hy"] + self.params["b_y"] if self.O is not None else Hs
-        return Trace(X, Y, states, s0, caches)
+            Hs = states["h"]
+            Y = Hs @ self.params["W_hy"] + self.params["b_y"] if self.O is not None else Hs
+        trace = Trace(X, Y, states, s0, caches)
+        report(forward_problem(self, trace))
+        return trace
 
     # -- what each cell provides ------------------------------------------------------
     def recur(self, a_x, x, state):
@@ -189,3 +207,17 @@ class Recurrent:
     def __repr__(self):
         extra = "" if self.O is None else f", O={self.O}"
         return f"{type(self).__name__}(D={self.D}, H={self.H}{extra}, dtype={self.dtype})"
+
+
+def _one_array(state0):
+    """True when ``state0`` is one array (or nested list of rows), not a tuple of states."""
+    if not isinstance(state0, (tuple, list)):
+        return True
+    return len(state0) > 0 and all(np.ndim(s) == 1 for s in state0)
+
+
+def _shape(x):
+    try:
+        return np.shape(x)
+    except ValueError:  # a ragged nested list
+        return "(ragged)"

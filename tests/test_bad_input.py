@@ -95,23 +95,78 @@ def test_state0_wrong_hidden_size(model):
 
 def test_state0_wrong_axes(model):
     s0 = tuple(np.zeros((1, B, H)) for _ in model.state_names)
-    with pytest.raises(ValueError, match=r"h0 must have shape \(B, H\)"):
+    with pytest.raises(ValueError, match=r"h_\{-1\} must have shape \(B, H\)"):
         model.forward(X_ok(), s0)
 
 
 def test_state0_not_finite(model):
     s0 = [np.zeros((B, H)) for _ in model.state_names]
     s0[-1][0, 0] = np.nan
-    with pytest.raises(ValueError, match="0 must be finite"):
+    with pytest.raises(ValueError, match=r"_\{-1\} must be finite"):
         model.forward(X_ok(), tuple(s0))
 
 
-def test_lstm_needs_both_states():
-    m = rl.LSTM(D, H)
-    with pytest.raises(ValueError, match=r"state0 must be 2 array\(s\) \('h', 'c'\)"):
-        m.forward(X_ok(), np.zeros((B, H)))
-    with pytest.raises(ValueError, match=r"state0 must be 1 array"):
+@pytest.mark.parametrize("batch", [B, 2])  # at B = 2 the rows of h0 could pass for (h, c)
+@pytest.mark.parametrize("as_list", [False, True])
+def test_lstm_needs_both_states(batch, as_list):
+    m, h0 = rl.LSTM(D, H), np.zeros((batch, H))
+    with pytest.raises(ValueError, match=r"the LSTM needs both states: "
+                                         r"state0=\(h_\{-1\}, c_\{-1\}\).*"
+                                         rf"one array of shape \({batch}, {H}\)"):
+        m.forward(X_ok()[:, :batch], h0.tolist() if as_list else h0)
+    with pytest.raises(ValueError, match=r"state0 must be \(h_\{-1\}, c_\{-1\}\): 2 array"):
+        m.forward(X_ok(), (h0, h0, h0))
+    with pytest.raises(ValueError, match=r"state0 must be \(h_\{-1\}\): 1 array"):
         rl.RNN(D, H).forward(X_ok(), (np.zeros((B, H)), np.zeros((B, H))))
+
+
+def test_lstm_state_as_a_list_of_two_arrays_is_accepted():
+    m, h0, c0 = rl.LSTM(D, H, rng=0), np.full((2, H), 0.5), np.full((2, H), -0.5)
+    np.testing.assert_array_equal(m(X_ok()[:, :2], [h0, c0]), m(X_ok()[:, :2], (h0, c0)))
+
+
+# -- batch-major (B, T, D) data: the course is time-major ----------------------------------
+
+TIME_MAJOR = r"the course is time-major: \(T, B, D\)"
+
+
+def test_batch_major_X_against_a_time_major_target(model):
+    with pytest.raises(ValueError, match=r"X has shape \(3, 4, 2\) but target has shape "
+                                         r"\(4, 3, 3\): their first two axes are swapped.*"
+                                         + TIME_MAJOR):
+        rl.bptt(model, X_ok().transpose(1, 0, 2), target_ok())
+
+
+def test_batch_major_target_or_labels(model):
+    with pytest.raises(ValueError, match="swapped.*" + TIME_MAJOR):
+        rl.bptt(model, X_ok(), target_ok().transpose(1, 0, 2))
+    with pytest.raises(ValueError, match="swapped.*" + TIME_MAJOR):
+        rl.bptt(model, X_ok(), np.zeros((B, T), dtype=int), loss="cross_entropy")
+    with pytest.raises(ValueError, match=r"target must have the shape of Y.*" + TIME_MAJOR):
+        rl.mse(np.zeros((T, B, O)), np.zeros((B, T, O)))
+    with pytest.raises(ValueError, match=r"labels must be integer.*" + TIME_MAJOR):
+        rl.cross_entropy(np.zeros((T, B, O)), np.zeros((B, T), dtype=int))
+
+
+def test_batch_major_mask(model):
+    with pytest.raises(ValueError, match=r"mask must have shape \(T, B\).*" + TIME_MAJOR):
+        rl.bptt(model, X_ok(), target_ok(), mask=np.ones((B, T)))
+
+
+def test_batch_major_X_against_the_initial_state(model):
+    # X (B, T, D) read as (T, B, D) has "batch size" T; h_{-1} (B, H) has B rows
+    Xb = X_ok().transpose(1, 0, 2)
+    with pytest.raises(ValueError, match=r"h_\{-1\} must have shape \(B, H\) with B = 4 .*"
+                                         r"batch-major.*" + TIME_MAJOR):
+        model.forward(Xb, state0_ok(model))
+
+
+def test_no_time_major_hint_when_T_equals_B(model):
+    # with T = B nothing can tell the axes apart: the plain shape error, no guess
+    X = np.zeros((B, B, D))
+    with pytest.raises(ValueError, match="target must have the shape of Y") as err:
+        rl.bptt(model, X, np.zeros((B, B, O + 1)))
+    assert "time-major" not in str(err.value)
 
 
 # -- targets, labels and masks -------------------------------------------------------------

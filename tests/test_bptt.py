@@ -4,10 +4,13 @@ truncated BPTT (both modes) checked against full BPTT on pieces of the sequence.
 Truncation is checkable because a chunk with its carried-in state held constant is just a
 shorter sequence with that state as its initial state.
 """
+import warnings
+
 import numpy as np
 import pytest
 
 import rnnlab as rl
+from rnnlab.overflow import ExplosionWarning
 
 T, B, D, H, O = 7, 2, 3, 4, 2
 KINDS = ["rnn_tanh", "rnn_relu", "lstm", "gru_pytorch", "gru_chung"]
@@ -335,3 +338,82 @@ def test_lstm_dc_is_the_total_gradient_of_c(mask):
                           - loss_with_c_shifted(m, X, target, s0, mask, t, -e)) / (2 * eps)
         assert np.abs(numeric).max() > 1e-3
         np.testing.assert_allclose(res.dc[t], numeric, rtol=1e-6, atol=1e-9, err_msg=f"t={t}")
+
+
+# -- exploding runs: a readable result and one warning in words ----------------------------
+
+def exploding(T_long, x_scale, dtype=np.float64):
+    """A relu RNN that is linear on positive inputs with W_hh = 4 I: h_t and dL/dh_t grow
+    like 4^t, so the forward pass (x_scale 1) or only the gradient (x_scale 1e-250)
+    passes the largest float."""
+    m = rl.RNN(D, H, O, activation="relu", rng=0, dtype=dtype)
+    m["W_hh"], m["b_h"], m["W_xh"] = 4 * np.eye(H), 0.0, np.abs(m["W_xh"])
+    X = np.abs(np.random.default_rng(3).standard_normal((T_long, B, D))) * x_scale
+    return m, X, np.zeros((T_long, B, O))
+
+
+def only_warnings(call):
+    """(result, every warning ``call`` issued), each warning recorded, none filtered."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = call()
+    return result, caught
+
+
+def bad_rows(a):
+    return np.flatnonzero(~np.isfinite(a.reshape(len(a), -1)).all(axis=1))
+
+
+def test_exploding_gradient_is_one_worded_warning_and_a_readable_result():
+    m, X, target = exploding(500, 1e-250)
+    res, caught = only_warnings(lambda: rl.bptt(m, X, target))
+    assert np.isfinite(res.trace.states["h"]).all()        # the forward pass is fine ...
+    t = bad_rows(res.dh)[-1]                               # ... the backward walk overflows
+    assert 0 < t < len(X) - 1 and np.isfinite(res.dh[t + 1]).all()
+    assert [w.category for w in caught] == [ExplosionWarning], [str(w.message) for w in caught]
+    msg = str(caught[0].message)
+    assert f"the gradient overflowed float64 (it exploded past 1.8e+308) at step t = {t}" in msg
+    assert f"dL/dh_{t} is not finite" in msg and "dW_hh" in msg and "clip" in msg
+    assert np.isfinite(res.loss) and res.loss > 1e50       # the loss is readable: huge
+    # inf, and NaN where inf meets 0 in a product: not finite, and no exception
+    assert not np.isfinite(res.grads["W_hh"]).any() and np.isfinite(res.grads["W_hy"]).all()
+
+
+@pytest.mark.parametrize("dtype, limit", [(np.float64, "float64 (it exploded past 1.8e+308)"),
+                                          (np.float32, "float32 (it exploded past 3.4e+38)")])
+def test_exploding_relu_forward_is_one_worded_warning(dtype, limit):
+    m, X, target = exploding(600, 1.0, dtype)
+    trace, caught = only_warnings(lambda: m.forward(X))
+    t = bad_rows(trace.states["h"])[0]
+    assert t > 0 and np.isfinite(trace.states["h"][t - 1]).all()
+    assert [w.category for w in caught] == [ExplosionWarning], [str(w.message) for w in caught]
+    assert f"the forward pass overflowed {limit} at step t = {t}: h_{t}" in str(caught[0].message)
+    res, caught = only_warnings(lambda: rl.bptt(m, X, target))   # one warning, not two
+    assert [w.category for w in caught] == [ExplosionWarning]
+    assert f"the forward pass overflowed {limit} at step t = {t}" in str(caught[0].message)
+    assert not np.isfinite(res.loss) and not np.isfinite(res.grads["W_hh"]).all()
+
+
+def test_backward_alone_reports_the_exploding_gradient():
+    m, X, target = exploding(500, 1e-250)
+    trace = m.forward(X)
+    _, caught = only_warnings(lambda: rl.backward(m, trace, np.full_like(trace.Y, 1e50)))
+    assert len(caught) == 1 and "the gradient overflowed" in str(caught[0].message)
+
+
+def test_explosion_follows_the_callers_errstate():
+    m, X, target = exploding(500, 1e-250)
+    with np.errstate(over="ignore"):                        # e.g. the training loop
+        _, caught = only_warnings(lambda: rl.bptt(m, X, target))
+    assert caught == []
+    with np.errstate(over="raise"), pytest.raises(FloatingPointError,
+                                                  match="the gradient overflowed float64"):
+        rl.bptt(m, X, target)
+
+
+def test_a_run_that_does_not_explode_warns_nothing():
+    m, X, target, s0 = problem("rnn_relu")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = rl.bptt(m, X, target, state0=s0, k=3, truncation="window")
+    assert np.isfinite(res.loss) and all(np.isfinite(g).all() for g in res.grads.values())
