@@ -6,6 +6,7 @@ cell (the step functions of ``rnn.py``, ``lstm.py`` or ``gru.py``). ``forward`` 
 
 Shapes: X (T, B, D); states (T, B, H); outputs Y (T, B, O), or (T, B, H) with no output layer.
 """
+import re
 from typing import NamedTuple
 
 import numpy as np
@@ -14,6 +15,8 @@ from ._validate import TIME_MAJOR, as_array, check_axis, check_dtype, check_posi
 from .init import as_rng, pytorch_uniform, recurrent_block, scaled_normal
 from .overflow import forward_problem, report
 from .params import Params
+
+TORCH_KEYS = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
 
 
 class Trace(NamedTuple):
@@ -182,9 +185,20 @@ class Recurrent:
 
     # -- PyTorch layout ---------------------------------------------------------------
     def load_torch(self, state_dict):
-        """Set the weights from a PyTorch layer's ``state_dict()`` (tensors or arrays)."""
+        """Set the weights from a one-layer, one-direction PyTorch layer's ``state_dict()``
+        (tensors or arrays). Other layers' or directions' keys are refused, not skipped."""
+        extra = sorted(k for k in state_dict if k not in TORCH_KEYS)
+        if extra:
+            layers = [int(m[1]) for k in extra if (m := re.search(r"_l(\d+)", k))]
+            kind = ([f"{max(layers) + 1}-layer"] if any(layers) else []) + (
+                ["bidirectional"] if any(k.endswith("_reverse") for k in extra) else [])
+            kind = " and ".join(kind)
+            raise ValueError(f"state_dict has keys {extra} that a one-layer, one-direction "
+                             f"{type(self).__name__} cannot hold"
+                             + (f" (a {kind} PyTorch model)" if kind else "")
+                             + f"; rnnlab takes exactly {list(TORCH_KEYS)}")
         arrays = {}
-        for key in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"):
+        for key in TORCH_KEYS:
             if key not in state_dict:
                 raise KeyError(f"state_dict must have {key!r} (a one-layer PyTorch "
                                f"{type(self).__name__}), got keys {sorted(state_dict)}")
@@ -199,10 +213,23 @@ class Recurrent:
         for name, value in values.items():
             self.params[name] = value
 
+    def torch_state_dict(self):
+        """The recurrent weights in PyTorch's layout, as numpy arrays (copies): keys
+        ``weight_ih_l0`` (G*H, D), ``weight_hh_l0`` (G*H, H), ``bias_ih_l0``, ``bias_hh_l0``
+        (G*H,), biases split so that ``bias_ih_l0 + bias_hh_l0`` is rnnlab's bias."""
+        return {k: np.array(v, order="C") for k, v in self._to_torch().items()}
+
     def to_torch(self):
-        """The recurrent weights as a PyTorch ``state_dict`` of numpy arrays (biases split
-        so that ``bias_ih_l0 + bias_hh_l0`` is rnnlab's bias)."""
-        return {k: np.ascontiguousarray(v) for k, v in self._to_torch().items()}
+        """``torch_state_dict()`` as torch tensors, for ``layer.load_state_dict(...)`` of a
+        one-layer ``torch.nn.RNN/LSTM/GRU`` of the same sizes (convert the layer to the
+        model's dtype first, e.g. ``.double()``). torch is imported here, only when called;
+        without PyTorch installed this returns the numpy arrays of ``torch_state_dict()``."""
+        arrays = self.torch_state_dict()
+        try:
+            import torch
+        except ImportError:
+            return arrays
+        return {k: torch.from_numpy(v) for k, v in arrays.items()}
 
     def __repr__(self):
         extra = "" if self.O is None else f", O={self.O}"
