@@ -21,7 +21,7 @@ import rnnlab as rl
 from rnnlab import tasks
 from rnnlab.optim import Adam
 from rnnlab.train import train
-from rnnlab.widgets import TimerExplorer, UnrollExplorer
+from rnnlab.widgets import BPTTExplorer, TimerExplorer, UnrollExplorer
 
 TARGET_MEDIAN_MS, TARGET_P95_MS = 30.0, 60.0
 
@@ -73,6 +73,7 @@ def main():
         "UnrollExplorer(T=12)": UnrollExplorer(T=12),
         "TimerExplorer(H=8, lines)": TimerExplorer(trained_timer(8)),
         "TimerExplorer(H=16, heatmap)": TimerExplorer(trained_timer(16)),
+        "BPTTExplorer(T=12)": BPTTExplorer(T=12),
     }
     print(f"{'explorer':30s} {'control':10s} {'n':>4s} {'median ms':>10s} {'p95 ms':>8s}")
     failed = []

@@ -17,6 +17,7 @@ Chapter 1 (unrolling): check_rnn_forward, check_param_count, check_timer_target,
 check_arrangements.
 """
 from ._feedback import CheckResult
+from .ch02 import check_find_the_bugs, check_gradient_check, check_rnn_backward, check_rnn_step_backward  # noqa: E501
 from .ch01 import (ARRANGEMENT_TASKS, ARRANGEMENTS, check_arrangements, check_param_count,
                    check_rnn_forward, check_timer_target)
 

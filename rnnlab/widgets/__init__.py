@@ -9,6 +9,7 @@ browser), ``ex.data`` (the numbers behind the picture), ``ex.note`` (one sentenc
 it as the last line of a cell: the live widget appears in Jupyter, a PNG elsewhere.
 """
 from .base import Explorer
+from .bptt import BPTTExplorer
 from .timer import TimerExplorer
 from .unroll import UnrollExplorer
 
