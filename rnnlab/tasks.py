@@ -99,24 +99,27 @@ def timer(T, B, rng, min_gap=12, max_gap=30):
     return TaskBatch(X, target, np.ones((T, B)), "mse", info)
 
 
-def timer_success(Y, batch, threshold=0.25):
-    """Fraction of pulses whose output lasts the target duration, within +-1 step.
+def timer_success(Y, batch, threshold=0.25, tolerance=1):
+    """Fraction of pulses whose output lasts the target duration, within +-``tolerance`` steps.
 
     The course's criterion (the tutorial gives no numeric one): the output's duration is
     the number of consecutive steps with y_t > threshold counted from the pulse step (and
     stopping at the next pulse); a pulse succeeds if the output is on at the pulse step
-    and its duration differs from round(10 u2) by at most 1 (so silence never passes for
-    a 1-step pulse). Output between pulses is not judged here (``timer_nrmse`` sees it).
-    Y (T, B, 1); ``batch`` from ``timer``.
+    and its duration differs from round(10 u2) by at most ``tolerance`` (so silence never
+    passes for a 1-step pulse). ``tolerance=0`` gives the exact-length rate. Output between
+    pulses is not judged here (``timer_nrmse`` sees it). Y (T, B, 1); ``batch`` from ``timer``.
     """
     Y = _outputs(Y, batch, 1)[:, :, 0]
     threshold = float(as_array(threshold, "threshold", ()))
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, np.integer)) \
+            or tolerance < 0:
+        raise ValueError(f"tolerance must be a whole number of steps >= 0, got {tolerance!r}")
     T, hits, total = Y.shape[0], 0, 0
     for b, (times, ks) in enumerate(zip(batch.info["pulse_times"], batch.info["durations"])):
         for t, k, end in zip(times, ks, list(times[1:]) + [T]):
             high = Y[t:end, b] > threshold
             run = len(high) if high.all() else int(np.argmin(high))
-            hits += run >= 1 and abs(run - k) <= 1
+            hits += run >= 1 and abs(run - k) <= tolerance
             total += 1
     return hits / total
 

@@ -108,6 +108,20 @@ def test_timer_success_on_constructed_outputs():
     assert tasks.timer_success(0.2 * np.ones((40, 1, 1)), b, threshold=0.1) == 0.0
 
 
+def test_timer_success_tolerance_zero_is_the_exact_length_rate():
+    b = _hand_timer_batch()
+    Y = b.target.copy()
+    Y[5, 0, 0] = 0.4                    # first pulse 4 steps instead of 3
+    assert tasks.timer_success(Y, b) == 1.0
+    assert tasks.timer_success(Y, b, tolerance=0) == 0.5
+    assert tasks.timer_success(b.target, b, tolerance=0) == 1.0
+    Y[6, 0, 0] = 0.4                    # 5 steps: off by 2, passes only with tolerance 2
+    assert tasks.timer_success(Y, b, tolerance=2) == 1.0
+    for bad in (-1, 0.5, True, "1"):
+        with pytest.raises(ValueError, match="tolerance must be"):
+            tasks.timer_success(Y, b, tolerance=bad)
+
+
 def test_timer_success_silence_fails_even_one_step_pulses():
     b = tasks.timer(300, 20, 0)
     assert tasks.timer_success(b.target, b) == 1.0
