@@ -44,13 +44,34 @@ def test_requirements_are_exact_pins():
     assert _pins() and not bad, f"binder/requirements.txt lines without an exact `==` pin: {bad}"
 
 
+def _optional(tree):
+    """Import statements inside `try: ... except ImportError:` (optional dependencies)."""
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Try) and any(
+                isinstance(h.type, ast.Name) and h.type.id in ("ImportError", "ModuleNotFoundError")
+                for h in node.handlers):
+            out |= {id(n) for stmt in node.body for n in ast.walk(stmt)}
+    return out
+
+
 def _imports(source):
     lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
-    for node in ast.walk(ast.parse("\n".join(lines))):
+    tree = ast.parse("\n".join(lines))
+    optional = _optional(tree)
+    for node in ast.walk(tree):
+        if id(node) in optional:
+            continue
         if isinstance(node, ast.Import):
             yield from (alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             yield node.module.split(".")[0]
+
+
+def test_optional_imports_are_not_run_time_requirements():
+    src = "import numpy\ntry:\n    import torch\nexcept ImportError:\n    pass\n"
+    assert sorted(_imports(src)) == ["numpy"]
+    assert sorted(_imports("try:\n    import torch\nfinally:\n    pass\n")) == ["torch"]
 
 
 def test_every_package_imported_at_run_time_is_pinned():
