@@ -93,7 +93,7 @@ def torch_case(cell, m, X):
     T, B, H = X.shape[0], X.shape[1], m.H
     tdtype = torch.float64 if X.dtype == np.float64 else torch.float32
     layer = getattr(torch.nn, CELLS[cell][1])(H, H).to(tdtype)
-    layer.load_state_dict({k: torch.from_numpy(v) for k, v in m.to_torch().items()})
+    layer.load_state_dict(m.to_torch())                  # torch tensors, PyTorch layout
     Xt = torch.from_numpy(X).requires_grad_(True)
     s0 = [torch.zeros(1, B, H, dtype=tdtype, requires_grad=True) for _ in m.state_names]
     leaves = list(layer.parameters()) + [Xt] + s0
