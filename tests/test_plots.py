@@ -208,8 +208,10 @@ def test_plot_sequence_draws_each_series_and_greys_after_upto():
     fig, ax = plt.subplots()
     d = plots.plot_sequence({"input x": x, "target y*": y}, ax=ax, upto=t)
     assert d.ax is ax and set(d.lines) == {"input x", "target y*"}
-    np.testing.assert_array_equal(d.lines["input x"].get_ydata(), x[:t + 1])
-    np.testing.assert_array_equal(d.rest["target y*"].get_ydata(), y)
+    # inputs are held a full step wide: one point half a step out on either side
+    np.testing.assert_array_equal(d.lines["input x"].get_ydata(), x[[0, *range(t + 1), t]])
+    np.testing.assert_array_equal(d.lines["input x"].get_xdata(), [-0.5, 0, 1, 2, 3, 3.5])
+    np.testing.assert_array_equal(d.rest["target y*"].get_ydata(), y[[0, *range(T), T - 1]])
     assert d.lines["input x"].get_color() == COLORS["input"]
     assert d.lines["target y*"].get_linestyle() == "--"
     assert d.now.get_xdata()[0] == t
@@ -273,3 +275,27 @@ def test_subplots_has_the_course_look():
         fig, axes = plots.subplots(1, 2)
     assert len(axes) == 2 and fig.get_figwidth() == 8.0
     assert all(line.get_visible() for line in axes[0].get_xgridlines())
+
+
+def test_inputs_and_targets_are_held_a_full_step_wide():
+    from rnnlab.plots.series import held
+    xs, ys = held(np.arange(4), [1.0, 0.0, 0.0, 2.0])
+    np.testing.assert_array_equal(xs, [-0.5, 0, 1, 2, 3, 3.5])
+    np.testing.assert_array_equal(ys, [1, 1, 0, 0, 2, 2])
+    d = plots.plot_sequence({"u1 (go)": np.eye(5)[0], "output y": np.zeros(5)})
+    assert d.lines["u1 (go)"].get_drawstyle() == "steps-mid"
+    assert d.lines["output y"].get_drawstyle() == "default"   # outputs stay points and lines
+    lo, _ = d.ax.get_xlim()
+    assert lo <= -0.5                                          # the step-0 pulse is all shown
+
+
+@pytest.mark.parametrize("T", [3, 5, 8])
+def test_weight_labels_fit_between_the_boxes(T):
+    g = plots.draw_unrolled(T)
+    g.fig.canvas.draw()
+    renderer = g.fig.canvas.get_renderer()
+    boxes = [b.get_window_extent(renderer) for b in g.boxes.values()]
+    for text in g.weight_labels.values():
+        assert text.get_fontsize() >= 0.78 * g.labels[("x", 0)].get_fontsize()
+        box = text.get_window_extent(renderer).shrunk(0.97, 0.97)
+        assert not any(box.overlaps(b) for b in boxes), text.get_text()

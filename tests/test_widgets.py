@@ -194,7 +194,7 @@ def test_unroll_pulse_memory_against_the_linear_estimate(explorers):
 
 
 @pytest.mark.parametrize("values, words", [
-    (dict(w_hh=2.0, x=3.0, pattern="pulse"), ["never forgotten", "saturates"]),
+    (dict(w_hh=2.0, x=3.0, pattern="pulse"), ["never forgotten", "falls from +1.00 to +0.96"]),
     (dict(w_hh=-2.0, x=1.0, pattern="pulse"), ["flip sign"]),
     (dict(w_hh=0.0, x=1.0, pattern="pulse"), ["forgets the pulse"]),
     (dict(w_hh=0.5, x=0.5, pattern="pulse"), ["10% of its first value for 3 steps"]),

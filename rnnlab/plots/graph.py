@@ -249,7 +249,7 @@ def draw_unrolled(T, ax=None, highlight=None, arrangement="many-to-many", layers
     if created:
         fig.subplots_adjust(0.01, 0.01, 0.99, 0.99)
     inch = _font_scale(ax, lay.xlim, lay.ylim)
-    size = float(np.clip(11.5 * inch / 0.7, 6.5, 13))
+    size, wsize = _font_sizes(lay, inch)
     boxes, labels, dots, arrows, wlabels = {}, {}, {}, {}, {}
     for key, (x, y) in lay.nodes.items():
         if key[0] == "init":
@@ -260,7 +260,6 @@ def draw_unrolled(T, ax=None, highlight=None, arrangement="many-to-many", layers
             continue
         boxes[key], labels[key] = _box(ax, x, y, lay.labels[key], ROLE_OF_KIND[key[0]], size,
                                        w=lay.bw)
-    wsize = size * 0.78
     for e in lay.edges:
         arrows[(e.src, e.dst)] = _arrow(ax, e.path)
         if e.role == "initial":
@@ -290,6 +289,29 @@ def draw_unrolled(T, ax=None, highlight=None, arrangement="many-to-many", layers
     return graph
 
 
+def _font_sizes(lay, inch):
+    """Font sizes (points) of the box labels and the weight labels, as large as fits.
+
+    Box labels fill at most 80% of a box's width (and 14 pt per 0.7 inch of column);
+    weight labels at most 88% of the gap between two boxes, where W_hh sits, and not more
+    than 90% of the box labels. Both stay within 6.5 to 13 pt.
+    """
+    pt = inch * 72                                           # points per data unit
+    boxes = [text for key, text in lay.labels.items() if key[0] in "xhy"]
+    size = float(np.clip(min(14 * inch / 0.7, 0.8 * 2 * lay.bw * pt / _widest(boxes)), 6.5, 13))
+    recurrent = [e for e in lay.edges if e.role == "recurrent" and e.weight]
+    if not recurrent:
+        return size, size * 0.78
+    gap = min(abs(e.path[-1][0] - e.path[0][0]) for e in recurrent) * pt
+    fit = 0.88 * gap / _widest([e.weight for e in recurrent])
+    return size, float(np.clip(min(0.9 * size, fit), 6.5, 13))
+
+
+def _widest(texts):
+    """The largest width, in points per point of font size, of some mathtext strings."""
+    return max(_extent(s, 10.0).width for s in texts) / 10.0
+
+
 def _box_outline(lay, key, pad):
     """A rounded rectangle over node ``key``'s box, ``pad`` larger on every side."""
     x, y = lay.nodes[key]
@@ -301,12 +323,16 @@ def _box_outline(lay, key, pad):
 _EXTENTS = {}
 
 
-def _text_cover(text, fontsize, inch):
-    """A rectangle (data units) over where ``text`` is drawn, from its glyph outlines."""
-    s = text.get_text()
+def _extent(s, fontsize):
+    """The glyph outlines' extent (points) of mathtext ``s`` at ``fontsize``, cached."""
     if (s, fontsize) not in _EXTENTS:
         _EXTENTS[(s, fontsize)] = TextPath((0, 0), s, size=fontsize).get_extents()
-    ext = _EXTENTS[(s, fontsize)]
+    return _EXTENTS[(s, fontsize)]
+
+
+def _text_cover(text, fontsize, inch):
+    """A rectangle (data units) over where ``text`` is drawn, from its glyph outlines."""
+    ext = _extent(text.get_text(), fontsize)
     w, h = (ext.width + 3) / 72 / inch, (ext.height + 3) / 72 / inch   # points -> data
     x, y = text.get_position()
     x0 = {"left": x, "center": x - w / 2, "right": x - w}[text.get_horizontalalignment()]

@@ -175,7 +175,7 @@ def unrolled_layout(T, arrangement="many-to-many", layers=1, bidirectional=False
         edges.append(Edge(src, ("y", t), "output", "$W_{hy}$", [(sx, top), (X[t], y + 1.0 - BH)],
                           _straight_label(sx, top, y + 1.0 - BH, False)))
     left = -bw - (STUB + 0.25 if initial and recurrent else 0.1)
-    right = X[-1] + (bw + STUB + 0.25 if initial and recurrent and bidirectional else 0.45)
+    right = X[-1] + (bw + STUB + 0.25 if initial and recurrent and bidirectional else 0.5)
     top = y + 1.0 + BH + 0.08 if outs else y + BH + 0.08
     bottom = -BH - 0.08 if ins else 1.0 - BH - 0.08
     if bidirectional:   # room for the right-hand curves and their labels

@@ -8,6 +8,9 @@
 ``upto=t`` draws steps 0..t in colour and the rest in grey (an explorer moves t with
 ``set_upto``-style updates: ``lines[k].set_data``). Series named after a role ("input",
 "x", "output", "y", "target", "hidden", "h", ...) take that role's colour; targets are dashed.
+Inputs and targets hold one value per step, so they are drawn as steps, each value a full
+step wide (``held``): a one-step pulse is a block from t - 1/2 to t + 1/2, the same in
+every figure and explorer. Outputs and states are points joined by lines.
 """
 import numpy as np
 
@@ -44,12 +47,38 @@ def _upto(upto, T):
     return int(upto)
 
 
+STEP_ROLES = ("input", "target")    # drawn as steps: one held value per step
+
+
+def held(steps, values):
+    """(xs, ys) that draw ``values`` as steps a full step wide, with ``drawstyle="steps-mid"``.
+
+    ``steps`` (n,) evenly spaced, ``values`` (n,): the first and last values are repeated
+    half a step outside, so the first and last steps are as wide as the others (plain
+    "steps-mid" draws them half wide). The points at ``xs[1:-1]`` are the steps themselves
+    (``markevery=slice(1, -1)`` puts markers there).
+    """
+    steps, values = np.asarray(steps, dtype=float), np.asarray(values, dtype=float)
+    if len(steps) == 0:
+        return steps, values
+    half = (steps[1] - steps[0]) / 2 if len(steps) > 1 else 0.5
+    return (np.concatenate([[steps[0] - half], steps, [steps[-1] + half]]),
+            np.concatenate([values[:1], values, values[-1:]]))
+
+
+def _line_data(role, steps, values):
+    """What a series of ``role`` passes to ``set_data``: held steps or plain points."""
+    return held(steps, values) if role in STEP_ROLES else (steps, values)
+
+
 @styled
 def plot_sequence(series, ax=None, steps=None, upto=None, ylabel=None, title=None, colors=None):
     """Plot named sequences over time: ``series`` maps a label to a (T,) array.
 
     ``steps`` (T,) are the x values (default 0..T-1); ``upto=t`` greys steps after t and
     marks t with a vertical line. ``colors`` maps labels to colours, overriding the roles.
+    Inputs and targets are drawn as steps a full step wide (their lines hold the points
+    of ``held``); other series as points joined by lines.
     Returns a ``Drawing``: ``lines`` (label -> Line2D, the coloured part), ``rest``
     (label -> the grey full series, empty without ``upto``), ``now`` (the marker or None).
     """
@@ -74,11 +103,14 @@ def plot_sequence(series, ax=None, steps=None, upto=None, ylabel=None, title=Non
         used.add(role)
         taken.add(color)
         style = dict(ls="--", lw=1.8, drawstyle="steps-mid") if role == "target" else \
-            dict(marker="o", ms=3.5)
+            dict(drawstyle="steps-mid", marker="o", ms=3.5, markevery=slice(1, -1)) \
+            if role == "input" else dict(marker="o", ms=3.5)
         if upto is not None:
-            rest[label], = ax.plot(t_axis, y, color=COLORS["muted"], alpha=0.6, **style)
+            rest[label], = ax.plot(*_line_data(role, t_axis, y), color=COLORS["muted"],
+                                   alpha=0.6, **style)
         n = T if upto is None else upto + 1
-        lines[label], = ax.plot(t_axis[:n], y[:n], color=color, label=str(label), **style)
+        lines[label], = ax.plot(*_line_data(role, t_axis[:n], y[:n]), color=color,
+                                label=str(label), **style)
     now = ax.axvline(t_axis[upto], color=COLORS["highlight"], lw=1.2, alpha=0.8) \
         if upto is not None else None
     ax.set_xlabel("step t")

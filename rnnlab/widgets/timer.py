@@ -14,6 +14,8 @@ Every setting is computed once at construction (one batched forward pass), so a 
 move only looks the answer up and redraws.
 
 ``data``: ``u2``, ``pulse_at``; ``k_target`` = round(10 u2) and ``k_measured`` (ints);
+``tail``, the output from the step where the target ends until it is below 0.1 (empty
+if it switches off at once; a trained network's short pulses often decay instead);
 ``X`` (T, 2) [u1, u2], ``target`` and ``y`` (T,); ``Hs`` (T, H) the hidden states. The
 hidden states are drawn as lines for H <= 8 units, as a heatmap above that.
 """
@@ -21,12 +23,13 @@ import numpy as np
 
 from .._validate import check_positive_int
 from ..plots import plot_states
-from ..plots.series import integer_steps
+from ..plots.series import held, integer_steps
 from ..style import COLORS, CYCLE
 from .base import Explorer
 from .panels import stack_axes
 
 THRESHOLD = 0.25   # the output counts as "on" above this (half the target's 0.5)
+NEAR_ZERO = 0.1    # the output counts as "off" again below this (a fifth of the 0.5)
 U2_VALUES = np.round(np.arange(1, 11) / 10, 1)
 
 
@@ -34,6 +37,12 @@ def pulse_length(y, start, threshold=THRESHOLD):
     """Consecutive steps from ``start`` on which y > threshold (0 if y[start] is not)."""
     on = np.asarray(y[start:]) > threshold
     return len(on) if on.all() else int(np.argmin(on))
+
+
+def decay_tail(y, end, near_zero=NEAR_ZERO):
+    """y from step ``end`` (where the target has ended) until |y| < near_zero, exclusive."""
+    away = np.abs(np.asarray(y[end:])) >= near_zero
+    return np.asarray(y[end:end + (len(away) if away.all() else int(np.argmin(away)))])
 
 
 class TimerExplorer(Explorer):
@@ -82,12 +91,14 @@ class TimerExplorer(Explorer):
         i_ax, o_ax, h_ax = stack_axes(fig, [0.9, 1.5, 1.5], gaps=[0.4, 0.4], right=right)
         steps = np.arange(self.T)
         zeros = np.zeros(self.T)   # placeholders: update() sets the data before any draw
-        self.lines = {
-            "u1": i_ax.plot(steps, zeros, color=COLORS["input"], drawstyle="steps-mid",
-                            label="$u_1$ (go)")[0],
-            "u2": i_ax.plot(steps, zeros, color=CYCLE[5], label="$u_2$ (duration)")[0],
-            "target": o_ax.plot(steps, zeros, color=COLORS["target"], ls="--", lw=1.8,
-                                drawstyle="steps-mid", label="target $y^*_t$")[0],
+        held_steps = dict(drawstyle="steps-mid")    # each value a full step wide, as in
+        self.lines = {                              # plot_sequence
+            "u1": i_ax.plot(*held(steps, zeros), color=COLORS["input"], marker="o", ms=3.5,
+                            markevery=slice(1, -1), label="$u_1$ (go)", **held_steps)[0],
+            "u2": i_ax.plot(*held(steps, zeros), color=CYCLE[5], marker="o", ms=3.5,
+                            markevery=slice(1, -1), label="$u_2$ (duration)", **held_steps)[0],
+            "target": o_ax.plot(*held(steps, zeros), color=COLORS["target"], ls="--", lw=1.8,
+                                label="target $y^*_t$", **held_steps)[0],
             "y": o_ax.plot(steps, zeros, color=COLORS["output"], marker="o", ms=3.5,
                            label="output $y_t$")[0],
         }
@@ -138,13 +149,15 @@ class TimerExplorer(Explorer):
         target[p:p + k] = 0.5
         y = self._Y[i, p]
         return {"u2": float(U2_VALUES[i]), "pulse_at": p, "k_target": k,
-                "k_measured": pulse_length(y, p), "X": self._inputs(U2_VALUES[i], p),
-                "target": target, "y": y, "Hs": self._H[i, p]}
+                "k_measured": pulse_length(y, p), "tail": decay_tail(y, p + k),
+                "X": self._inputs(U2_VALUES[i], p), "target": target, "y": y,
+                "Hs": self._H[i, p]}
 
     def _draw(self, d):
-        self.lines["u1"].set_ydata(d["X"][:, 0])
-        self.lines["u2"].set_ydata(d["X"][:, 1])
-        self.lines["target"].set_ydata(d["target"])
+        steps = np.arange(self.T)
+        self.lines["u1"].set_data(*held(steps, d["X"][:, 0]))
+        self.lines["u2"].set_data(*held(steps, d["X"][:, 1]))
+        self.lines["target"].set_data(*held(steps, d["target"]))
         self.lines["y"].set_ydata(d["y"])
         p, k = d["pulse_at"], d["k_measured"]
         self.span.set_x(p - 0.5)
@@ -155,12 +168,24 @@ class TimerExplorer(Explorer):
             for j, line in self.states["lines"].items():
                 line.set_ydata(d["Hs"][:, j])
 
+    def note_for(self, data):
+        """The note for ``data`` from ``compute`` or ``update`` (one plain-words sentence)."""
+        return self._note(data)
+
     def _note(self, d):
-        k, m = d["k_target"], d["k_measured"]
+        k, m, tail = d["k_target"], d["k_measured"], d["tail"]
         ask = f"u2 = {d['u2']:.1f} asks for a {k}-step pulse (10 x u2)"
         if m == 0:
             return f"{ask}, but the output never rises above {THRESHOLD} at the go step."
         end = " (still on at the last step)" if d["pulse_at"] + m >= self.T else ""
         verdict = "on target" if m == k else \
             f"{abs(m - k)} step{'s' if abs(m - k) > 1 else ''} too {'long' if m > k else 'short'}"
-        return f"{ask}; the output stays above {THRESHOLD} for {m} steps{end}: {verdict}."
+        note = f"{ask}; the output stays above {THRESHOLD} for {m} steps{end}: {verdict}"
+        if d["pulse_at"] + k >= self.T:
+            return note + "."
+        if len(tail) == 0:
+            return note + f", then it drops below {NEAR_ZERO} at once."
+        values = ", ".join(f"{v:+.2f}" for v in tail[:4]) + (", ..." if len(tail) > 4 else "")
+        back = "" if d["pulse_at"] + k + len(tail) >= self.T else f" to below {NEAR_ZERO}"
+        return (note + f"; instead of switching off when the target ends, it decays over "
+                       f"{len(tail)} step{'s' if len(tail) > 1 else ''} ({values}){back}.")
