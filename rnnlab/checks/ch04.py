@@ -212,6 +212,20 @@ def _steps(mask):
     return f"{len(idx)} steps, the first at step {idx[0]}"
 
 
+def _door(gate, at, name, signal, to_open, when_open):
+    """Problems of a door that must open at step ``at`` only (the input or output gate)."""
+    out = []
+    if gate[at] < OPEN:
+        out.append(f"the {name} gate does not open at the {signal} step {at} ({name[0]} = "
+                   f"{gate[at]:.3f}): the {signal} signal must drive it open, {to_open}.")
+    ajar = gate > SHUT
+    ajar[at] = False
+    if ajar.any():
+        out.append(f"the {name} gate is open without a {signal} signal ({name[0]} = "
+                   f"{gate[ajar][0]:.3f} at {_steps(ajar)}): {when_open}.")
+    return out
+
+
 def wiring_problems(wiring, scenario):
     """What goes wrong with ``wiring`` (dict) in one scenario: a list of sentences naming
     the gate, the step and the fix (empty: the cell stores, keeps, reads and erases)."""
@@ -220,15 +234,9 @@ def wiring_problems(wiring, scenario):
                                                                  noise, rng=T))
     t = np.arange(T)
     out = []
-    if tr["i"][w_at] < OPEN:
-        out.append(f"the input gate does not open at the write step {w_at} (i = "
-                   f"{tr['i'][w_at]:.3f}): the write signal must drive a_i far above 0, "
-                   f"w_write_i + b_i > 5.")
-    leak = (tr["i"] > SHUT) & (t != w_at)
-    if leak.any():
-        out.append(f"the input gate is open without a write signal (i = {tr['i'][leak][0]:.3f} "
-                   f"at {_steps(leak)}): every value on the line leaks into the cell; make "
-                   f"b_i clearly negative (b_i < -5).")
+    out += _door(tr["i"], w_at, "input", "write", "w_write_i + b_i > 5",
+                 "every value on the line leaks into the cell; make b_i clearly negative "
+                 "(b_i < -5)")
     g_want = np.tanh(wiring["w_value_g"] * value)
     if abs(g_want - wiring["w_value_g"] * value) > 0.01 * abs(wiring["w_value_g"] * value) or \
             wiring["w_value_g"] == 0:
@@ -246,14 +254,9 @@ def wiring_problems(wiring, scenario):
         out.append(f"the erase signal at step {e_at} does not close the forget gate (f = "
                    f"{tr['f'][e_at]:.3f}), so the value stays after the erase; w_erase_f must "
                    f"pull a_f far below 0 (w_erase_f + b_f < -5).")
-    if tr["o"][r_at] < OPEN:
-        out.append(f"the output gate does not open at the read step {r_at} (o = "
-                   f"{tr['o'][r_at]:.3f}); w_read_o + b_o must be large (> 5).")
-    shown = (tr["o"] > SHUT) & (t != r_at)
-    if shown.any():
-        out.append(f"the output gate is open without a read signal (o = {tr['o'][shown][0]:.3f} "
-                   f"at {_steps(shown)}): the cell shows its content all the time; make b_o "
-                   f"clearly negative (b_o < -5).")
+    out += _door(tr["o"], r_at, "output", "read", "w_read_o + b_o > 5",
+                 "the cell shows its content all the time; make b_o clearly negative "
+                 "(b_o < -5)")
     y = tr["y"][r_at]
     if not out and abs(y - value) > 0.02 * abs(value):
         out.append(f"the gates work, but the read-out at step {r_at} is {y:.3f} instead of "
