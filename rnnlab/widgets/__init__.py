@@ -10,7 +10,8 @@ it as the last line of a cell: the live widget appears in Jupyter, a PNG elsewhe
 """
 from .base import Explorer
 from .bptt import BPTTExplorer
+from .flow import GradientFlowExplorer
 from .timer import TimerExplorer
 from .unroll import UnrollExplorer
 
-__all__ = ["Explorer", "UnrollExplorer", "TimerExplorer"]
+__all__ = ["Explorer", "UnrollExplorer", "TimerExplorer", "GradientFlowExplorer"]
