@@ -38,7 +38,9 @@
 #   notebook). Later cells use what earlier cells computed.
 # - **Sliders.** Explorers show a figure with sliders above it. Drag a slider and the
 #   figure changes at once; a sentence under it says what you are seeing. The text of
-#   each section tells you what to try. On a static page (GitHub, nbviewer) you see a
+#   each section tells you what to try. To hit an exact value, click the slider and
+#   press the arrow keys (one step per press), or click the number at its right end and
+#   type the value, then press Enter. On a static page (GitHub, nbviewer) you see a
 #   still picture of the explorer's starting state instead; run the notebook in Jupyter
 #   to move it.
 # - **Exercises** give you a function to write. Replace
@@ -47,12 +49,25 @@
 #   wrong. Until you try, it just says "not attempted yet", so *Run All* always works.
 # - **Solutions** sit in the cell right after each exercise, collapsed (a thin bar with
 #   "..." in JupyterLab; click it to expand). Try first: the feedback is written to get
-#   you there.
+#   you there. A solution defines the function under its own name (for example
+#   `rnn_forward_solution`) and its check says "(reference solution)": running it, as
+#   *Run All* does, never replaces the function you wrote, and the cells after an
+#   exercise use the library's version, so a wrong answer cannot break the rest.
+# - **Questions at the end** of a chapter have their answers in a collapsed cell too.
 # - **Numbers in the text match the outputs.** Every random draw is seeded, so you see
 #   the same numbers as the text and as your classmates.
 #
-# To run the course on your own machine: `pip install -e .` in the repository, then
-# `jupyter lab notebooks/`.
+# **To run the course on your own machine**, use Python 3.10 or newer, ideally in a fresh
+# virtual environment (`python -m venv .venv && . .venv/bin/activate`; on Windows,
+# `.venv\Scripts\activate`). Then, in the repository's folder:
+#
+# ```bash
+# pip install -r requirements.txt && jupyter lab notebooks/00_start_here.ipynb
+# ```
+#
+# That installs rnnlab, JupyterLab and the widget extensions, and opens this notebook in
+# your browser. In a container where you work as root, add `--allow-root` to the
+# `jupyter lab` command.
 
 # %% [markdown]
 # ## Check that interactive figures work
@@ -61,8 +76,9 @@
 # explorer from chapter 1: a recurrent network unrolled over four steps. Drag the
 # **t (step)** slider: the highlighted step in the graph and the marker in the plots
 # should follow at once, and the sentence underneath should change when you move
-# **W_hh**. If you see a still picture and no sliders, the widget extensions are
-# missing: `pip install ipywidgets ipympl`, then restart JupyterLab.
+# **W_hh** (try typing 1.5 into its readout). If you see a still picture and no
+# sliders, the widget extensions are missing: `pip install ipywidgets ipympl`, then
+# restart JupyterLab.
 
 # %%
 # %matplotlib inline

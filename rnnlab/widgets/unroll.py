@@ -172,8 +172,9 @@ class UnrollExplorer(Explorer):
         h_ax.set_title(r"hidden state $h_t = \tanh(a_t)$, read out as $y_t = h_t W_{hy}$"
                        if width > 6 else r"$h_t = \tanh(a_t)$", loc="left", y=1.0)
         h_ax.set_ylabel("$h_t$")
-        a_ax.set_title(r"into tanh: $a_t = x_t W_{xh} + h_{t-1} W_{hh}$" if width > 6 else
-                       r"$a_t = x_t W_{xh} + h_{t-1} W_{hh}$", loc="left", y=1.0)
+        wide = width > 6
+        a_ax.set_title(r"into tanh: $a_t = x_t W_{xh} + h_{t-1} W_{hh}$" if wide else
+                       "into tanh", loc="left", y=1.0)
         a_ax.set_ylabel("$a_t$")
         a_ax.set_xlabel("step t")
         a_ax.set_ylim(-A_LIMITS[0], A_LIMITS[0])
@@ -183,10 +184,11 @@ class UnrollExplorer(Explorer):
         series = (("h", h_ax, COLORS["hidden"], {}, "$h_t$"),
                   ("a_x", a_ax, COLORS["input"], {"drawstyle": "steps-mid",
                                                   "markevery": slice(1, -1)},
-                   "input $x_t W_{xh}$"),
+                   "input $x_t W_{xh}$" if wide else "$x_t W_{xh}$"),
                   ("a_h", a_ax, OKABE_ITO["sky_blue"], {"lw": 3.5, "ms": 6},
-                   "memory $h_{t-1} W_{hh}$"),
-                  ("a", a_ax, COLORS["text"], {"lw": 1.1, "ms": 3}, "sum $a_t$"))
+                   "memory $h_{t-1} W_{hh}$" if wide else "$h_{t-1} W_{hh}$"),
+                  ("a", a_ax, COLORS["text"], {"lw": 1.1, "ms": 3},
+                   "sum $a_t$" if wide else "$a_t$"))
         for name, ax, color, style, label in series:
             xs, ys = self._xy(name, steps, np.zeros(self.T))
             self.lines[name + "_rest"], = ax.plot(xs, ys, color=COLORS["muted"], alpha=0.7,
@@ -195,7 +197,9 @@ class UnrollExplorer(Explorer):
             self.lines[name], = ax.plot(xs, ys, color=color, marker="o",
                                         **{"ms": 4, **style}, label=label)
         a_ax.legend(handles=[self.lines[k] for k in ("a_x", "a_h", "a")], loc="lower right",
-                    bbox_to_anchor=(1.0, 1.0), ncols=3, borderaxespad=0.1, fontsize=9)
+                    bbox_to_anchor=(1.0, 1.0), ncols=3, borderaxespad=0.1,
+                    fontsize=9 if wide else 8, columnspacing=1.0 if wide else 0.6,
+                    handlelength=2.0 if wide else 1.2)
         self.now = [ax.axvline(0, color=COLORS["highlight"], lw=1.2) for ax in (h_ax, a_ax)]
         self.axes = {"graph": g_ax, "hidden": h_ax, "preactivation": a_ax}
         self._freeze_axes(g_ax, *self.graph.static_artists())
