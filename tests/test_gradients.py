@@ -1,7 +1,10 @@
-"""Gradient checks: analytic BPTT against centred differences, float64, relative error < 1e-7.
+"""Gradient checks: analytic BPTT against centred differences in float64.
 
-``rl.gradcheck`` covers every parameter named, the inputs X and the initial state(s);
-``rl.compare_gradients`` checks the step functions one at a time.
+``rl.gradcheck`` covers every parameter named, the inputs X and the initial state(s)
+h_{-1} (and c_{-1}); ``rl.compare_gradients`` checks the step functions one at a time.
+An array passes with a relative error below 1e-7, or below the numerical gradient's
+rounding noise where that is larger (tests/test_gradcheck_truth.py: no false alarms,
+every catalogued bug caught).
 """
 import numpy as np
 import pytest
@@ -43,8 +46,12 @@ MODELS = {
 
 
 def fused(m):
-    """The fused parameter names (checking the per-gate views too would repeat the work)."""
+    """The fused parameter names (the default checks the per-gate views instead)."""
     return list(m.params.arrays)
+
+
+def initial_states(m):
+    return {f"{s}_{{-1}}" for s in m.state_names}
 
 
 @pytest.mark.parametrize("O", [None, 2], ids=["no_output", "output"])
@@ -53,7 +60,7 @@ def test_gradcheck_mse_with_initial_state(kind, O):
     m = MODELS[kind](O)
     X, target = data(10, O)
     report = rl.gradcheck(m, X, target, loss="mse", state0=random_state0(m, 11), names=fused(m))
-    assert set(report) == set(fused(m)) | {"X"} | {f"{s}0" for s in m.state_names}
+    assert set(report) == set(fused(m)) | {"X"} | initial_states(m)
     assert_ok(report)
 
 
@@ -135,12 +142,38 @@ def test_gradcheck_per_gate_names_gru(convention):
     assert_ok(rl.gradcheck(m, X, target, state0=random_state0(m, 55), names=names))
 
 
-def test_gradcheck_all_names_including_views():
+@pytest.mark.parametrize("kind", sorted(MODELS))
+def test_gradcheck_names_each_entry_once(kind):
+    """By default every entry is checked once, under the per-gate names where a model
+    has gates (never a fused array beside its own slices), and the initial state is h_{-1}."""
+    m = MODELS[kind](2)
+    X, target = data(56, 2)
+    report = rl.gradcheck(m, X, target)
+    views = set(m.params.layout)
+    whole = set(m.params.arrays) - ({"W_x", "W_h", "b"} if views else set())
+    assert set(report) == views | whole | {"X"} | initial_states(m)
+    assert sum(m.params[n].size for n in views | whole) == m.n_params
+    assert not {"h0", "c0"} & set(report)
+    assert_ok(report)
+
+
+def test_gradcheck_fused_names():
     m = rl.GRU(2, 2, 1, rng=56)
     X, target = np.random.default_rng(57).standard_normal((3, 2, 2)), np.zeros((3, 2, 1))
-    report = rl.gradcheck(m, X, target)  # names=None: every fused array and every view
-    assert set(m.params.names()) <= set(report)
+    report = rl.gradcheck(m, X, target, names="fused")
+    assert set(report) == {"W_x", "W_h", "b", "b_hn", "W_hy", "b_y", "X", "h_{-1}"}
     assert_ok(report)
+    assert set(rl.gradcheck(m, X, target, names="W_hz")) == {"W_hz", "X", "h_{-1}"}
+
+
+def test_gradcheck_report_wording():
+    m = rl.LSTM(D, H, 1, rng=58)
+    X, target = data(59, 1, T=3)
+    text = str(rl.gradcheck(m, X, target))
+    lines = text.splitlines()
+    assert lines[0].split() == ["name", "rel.", "error", "allowed"]
+    assert lines[-1] == "all gradients agree"
+    assert "h_{-1}" in text and "c_{-1}" in text and "DISAGREES" not in text
 
 
 def test_gradcheck_detects_a_wrong_gradient():
@@ -234,6 +267,20 @@ def test_gru_chung_step_gradients():
     assert g.db_hn is None
     analytic = {"x": g.dx, "h_prev": g.dh_prev, "W_x": g.dW_x, "W_h": g.dW_h, "b": g.db}
     assert_ok(rl.compare_gradients(f, a, analytic))
+
+
+def test_compare_gradients_marks_a_gradient_below_the_noise():
+    """f depends on v 1e-12 times as much as on w: v's gradient (1e-12) is far below the
+    rounding noise of the differences (~1e-9), so its wrong sign cannot be seen; the
+    report says so instead of calling it ok."""
+    w, v = np.array([1.0, 2.0]), np.array([0.5])
+    report = rl.compare_gradients(lambda: np.sum(w ** 2) + 1e-12 * np.sum(v),
+                                  {"w": w, "v": v}, {"w": 2 * w, "v": np.array([-1e-12])})
+    assert report.ok and report.below_noise == ["v"]
+    assert report.limits["v"] >= 1 and report.limits["w"] == report.tol
+    assert str(report).splitlines()[-1] == \
+        "all gradients agree (below the noise, not checked: v)"
+    assert report.noise >= np.finfo(float).eps / 2 * 5 / 1e-6  # at least u |f| / eps
 
 
 def test_compare_gradients_flags_missing_and_wrong():
