@@ -10,7 +10,9 @@ it as the last line of a cell: the live widget appears in Jupyter, a PNG elsewhe
 """
 from .base import Explorer
 from .bptt import BPTTExplorer
+from .cells_flow import CellsFlowExplorer
 from .flow import GradientFlowExplorer
+from .gru_gates import GRUGatesExplorer
 from .timer import TimerExplorer
 from .unroll import UnrollExplorer
 
