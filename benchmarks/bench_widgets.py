@@ -22,7 +22,7 @@ from rnnlab import tasks
 from rnnlab.optim import Adam
 from rnnlab.train import train
 from rnnlab.widgets import BPTTExplorer, TimerExplorer, UnrollExplorer
-from rnnlab.widgets import CellsFlowExplorer, GRUGatesExplorer
+from rnnlab.widgets import BifurcationExplorer, CliffExplorer, GradientFlowExplorer, RepeatExplorer
 
 TARGET_MEDIAN_MS, TARGET_P95_MS = 30.0, 60.0
 
@@ -75,8 +75,10 @@ def main():
         "TimerExplorer(H=8, lines)": TimerExplorer(trained_timer(8)),
         "TimerExplorer(H=16, heatmap)": TimerExplorer(trained_timer(16)),
         "BPTTExplorer(T=12)": BPTTExplorer(T=12),
-        "GRUGatesExplorer(T=36)": GRUGatesExplorer(T=36),
-        "CellsFlowExplorer(budget=600)": CellsFlowExplorer(budget=600),
+        "RepeatExplorer": RepeatExplorer(),
+        "GradientFlowExplorer": GradientFlowExplorer(),
+        "CliffExplorer": CliffExplorer(),
+        "BifurcationExplorer": BifurcationExplorer(),
     }
     print(f"{'explorer':30s} {'control':10s} {'n':>4s} {'median ms':>10s} {'p95 ms':>8s}")
     failed = []

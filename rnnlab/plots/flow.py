@@ -40,10 +40,10 @@ def decade_limits(values):
 
 
 def set_decades(ax, ylim):
-    """Set a log y-axis to ``ylim`` with at most 8 plain "1e-20" labels (no mathtext, which
+    """Set a log y-axis to ``ylim`` with at most 6 plain "1e-20" labels (no mathtext, which
     is slow to lay out) and no minor ticks."""
     lo, hi = (int(round(np.log10(v))) for v in ylim)
-    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100) if (hi - lo) / s <= 7)
+    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 150) if (hi - lo) / s <= 5)
     ticks = np.arange(int(np.ceil(lo / step)) * step, hi + 1, step)
     ax.set_ylim(*ylim)
     ax.yaxis.set_major_locator(FixedLocator(10.0 ** ticks))

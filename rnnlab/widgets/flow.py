@@ -106,10 +106,19 @@ class GradientFlowExplorer(Explorer):
         axes = stack_axes(fig, heights, gaps=[0.75][:len(heights) - 1], left=0.85, top=0.4)
         ax = axes[0]
         self.flow = plot_flow(results, ax=ax, boundary=bound, colors=self.colors)
-        ax.set_title("size of dL/dh_t at each lag behind the loss (log scale)", loc="left")
+        ax.set_title("size of dL/dh_t at each lag behind the loss (log scale)", loc="left",
+                     y=1.0)   # a fixed title position: no layout pass at each redraw
+        ax.set_ylabel("")
+        ylabel = ax.text(-0.1, 0.5, "gradient norm", rotation=90, va="center", ha="center",
+                         transform=ax.transAxes, fontsize=11, color=COLORS["text"])
         ax.legend(loc="lower left", fontsize=8.5, ncols=2)
+        if "T" in self.controls:   # the longest sequence fits: the x-axis never changes
+            ax.set_xlim(0, self.controls["T"].max - 1)
         self.ax, self.ylim = ax, ax.get_ylim()
-        self._freeze_axes(ax)
+        # the y-axis stays live: its decades change with the settings, and redrawing a few
+        # plain labels is cheaper than rendering the frozen layer again
+        ax.patch.set_visible(False)
+        self._freeze(ax.xaxis, *ax.spines.values(), ax.title, ax.get_legend(), ylabel)
         if self.jacobian_panel:
             self._build_panel(axes[1])
 
@@ -129,9 +138,10 @@ class GradientFlowExplorer(Explorer):
         self.edge = p.axvline(1.0, color=COLORS["text"], ls="--", lw=1.2)
         self.sigma_mark, = p.plot([1, 1], [0.15, 0.85], color=COLORS["gradient"], lw=3)
         self.rho_mark, = p.plot([1], [0.5], marker="o", ms=7, color=COLORS["input"], ls="none")
-        self.panel_text = p.text(0.0, 1.08, "", transform=p.transAxes, ha="left", va="bottom",
-                                 fontsize=9, color=COLORS["text"])
-        self._freeze_axes(p)
+        key = p.text(0.0, 1.08, "bar: sigma_max(W_hh)    dot: spectral radius rho    dashed: "
+                             "1/gamma    shaded: gradient must vanish", transform=p.transAxes,
+                      ha="left", va="bottom", fontsize=9, color=COLORS["text"])
+        self._freeze_axes(p, key)
 
     def _compute(self, v):
         models = self._models(v)
@@ -158,12 +168,9 @@ class GradientFlowExplorer(Explorer):
 
     def _draw(self, d):
         ylim = self.flow.set_results(d["results"], d["bound"])
-        xlim = (0, max(len(d["lag"]) - 1, 1))
-        if ylim != self.ylim or xlim != self.ax.get_xlim():
+        if ylim != self.ylim:
             set_decades(self.ax, ylim)
-            self.ax.set_xlim(*xlim)
             self.ylim = ylim
-            self.static_layer.invalidate()   # the tick labels changed
         if self.jacobian_panel and "gamma" in d:
             lo, hi = PANEL_RANGE
             edge = 1 / d["gamma"]
@@ -172,10 +179,6 @@ class GradientFlowExplorer(Explorer):
             self.edge.set_xdata([edge, edge])
             self.sigma_mark.set_xdata([s, s])
             self.rho_mark.set_xdata([float(np.clip(d["rho"], lo, hi))])
-            where = {-1: "< 1/gamma: must vanish", 0: "= 1/gamma: undecided",
-                     1: "> 1/gamma: may explode"}[side(d["gamma_sigma"])]
-            self.panel_text.set_text(f"bar: sigma_max = {d['sigma_max']:.3g} {where}   "
-                                     f"dot: rho = {d['rho']:.3g}   dashed: 1/gamma = {edge:g}")
 
     def _note(self, d):
         T, lag = len(d["lag"]), d["first_bad_lag"]
@@ -195,7 +198,8 @@ class GradientFlowExplorer(Explorer):
         if "gamma" not in d:
             return head + "."
         gs = d["gamma_sigma"]
-        tail = f"gamma sigma_max = {gs:.3g} " + {
+        tail = (f"sigma_max(W_hh) = {d['sigma_max']:.3g}, rho = {d['rho']:.3g}, gamma = "
+                f"{d['gamma']:g}: gamma sigma_max = {gs:.3g} ") + {
             -1: "< 1, so it must vanish", 0: "= 1, on the boundary: the theory does not decide",
             1: "> 1, so it may explode (not must)"}[side(gs)]
         return f"{head}; {tail}."

@@ -1,0 +1,80 @@
+"""``RepeatExplorer``: a number multiplied by itself step after step, on a log scale.
+
+    RepeatExplorer(factor=0.99, steps=100)
+
+The line is factor^t for t = 0..steps, beside the fixed references 0.9^t, 0.99^t, 1.01^t
+and 1.1^t: a factor a little below 1 fades, a little above 1 grows without end; this is
+what happens to a gradient sent back through many steps with the same Jacobian.
+
+Controls: ``factor`` (fixed values 0.5 .. 1.5), ``steps`` (10..300).
+``data``: the settings, ``t`` (steps+1,), ``value`` (steps+1,) factor^t (inside
+[1e-300, 1e300] as drawn), ``final`` (factor^steps, may be 0 or inf past the float range).
+"""
+import numpy as np
+
+from ..plots.flow import set_decades, shown
+from ..style import COLORS
+from .base import Explorer
+
+FACTORS = (0.5, 0.8, 0.9, 0.95, 0.99, 1.0, 1.01, 1.05, 1.1, 1.2, 1.5)
+REFERENCES = (0.9, 0.99, 1.01, 1.1)
+MAX_STEPS = 300
+YLIM = (1e-30, 1e30)
+
+
+class RepeatExplorer(Explorer):
+    """factor^t against t: repeated multiplication vanishes or explodes."""
+
+    figsize = (8.0, 3.6)
+
+    def _make_controls(self):
+        import ipywidgets as W
+
+        style, lay = {"description_width": "60px"}, W.Layout(width="300px")
+        c = {"factor": W.SelectionSlider(options=list(FACTORS), value=0.99,
+                                         description="factor"),
+             "steps": W.IntSlider(value=100, min=10, max=MAX_STEPS, step=10,
+                                  description="steps")}
+        for w in c.values():
+            w.style, w.layout = style, lay
+        return c
+
+    def _build(self, fig):
+        ax = fig.add_axes((0.85 / 8.0, 0.6 / 3.6, 6.4 / 8.0, 2.6 / 3.6))
+        t = np.arange(MAX_STEPS + 1)
+        refs = []
+        for f in REFERENCES:
+            line, = ax.plot(t, np.clip(f ** t, *YLIM), color=COLORS["muted"], lw=1, ls=":")
+            refs.append(line)
+            ax.text(MAX_STEPS, float(np.clip(f ** MAX_STEPS, *YLIM)), f" {f:g}^t",
+                    fontsize=8.5, color="#777777", va="center")
+        self.line, = ax.plot(t, t * 0.0 + 1, color=COLORS["gradient"], lw=2.2, label="factor^t")
+        self.end = ax.scatter([0], [1], s=40, color=COLORS["gradient"], zorder=4)
+        ax.set_yscale("log")
+        set_decades(ax, YLIM)
+        ax.set_xlim(0, MAX_STEPS)
+        ax.set_xlabel("step t")
+        ax.set_ylabel("factor^t")
+        ax.set_title("one number multiplied by itself t times (dotted: 0.9, 0.99, 1.01, 1.1)",
+                     loc="left", fontsize=11, y=1.0)
+        self._freeze_axes(ax, *refs, *ax.texts)
+
+    def _compute(self, v):
+        t = np.arange(v["steps"] + 1)
+        with np.errstate(all="ignore"):
+            raw = np.power(float(v["factor"]), t.astype(float))
+        return {**v, "t": t, "value": shown(raw)[0], "final": float(raw[-1])}
+
+    def _draw(self, d):
+        y = np.clip(d["value"], *YLIM)
+        self.line.set_data(d["t"], y)
+        self.end.set_offsets([[d["t"][-1], y[-1]]])
+
+    def _note(self, d):
+        f, n, v = d["factor"], d["steps"], d["final"]
+        if f == 1:
+            return f"1^{n} = 1: a factor of exactly 1 keeps the value, however many steps."
+        kind = "fades" if f < 1 else "grows"
+        beyond = " (beyond the plotted range)" if not YLIM[0] <= v <= YLIM[1] else ""
+        return f"{f:g}^{n} = {v:.2g}{beyond}: a factor {'below' if f < 1 else 'above'} 1 {kind} " \
+               f"exponentially with the number of steps."
