@@ -11,9 +11,13 @@ it as the last line of a cell: the live widget appears in Jupyter, a PNG elsewhe
 from .base import Explorer
 from .bptt import BPTTExplorer
 from .cells_flow import CellsFlowExplorer
+from .bifurcation import BifurcationExplorer
+from .cliff import CliffExplorer
 from .flow import GradientFlowExplorer
+from .repeat import RepeatExplorer
 from .gru_gates import GRUGatesExplorer
 from .timer import TimerExplorer
 from .unroll import UnrollExplorer
 
-__all__ = ["Explorer", "UnrollExplorer", "TimerExplorer", "GradientFlowExplorer"]
+__all__ = ["Explorer", "UnrollExplorer", "TimerExplorer", "GradientFlowExplorer", "CliffExplorer",
+           "BifurcationExplorer", "RepeatExplorer"]
