@@ -116,19 +116,48 @@ def test_moving_a_slider_in_the_browser_updates_the_data(explorers):
 
 
 @pytest.mark.parametrize("kind", ["unroll", "timer-heatmap"])
-def test_display_has_the_widget_and_a_png_fallback(kind, explorers):
+def test_display_shows_the_widget_then_a_still_picture(kind, explorers):
     ex = explorers[kind]
-    bundle = ex._repr_mimebundle_()
-    assert WIDGET_VIEW in bundle and bundle[WIDGET_VIEW]["model_id"]
-    png = base64.b64decode(bundle["image/png"])
+    live, still = ex.display_bundles()
+    assert WIDGET_VIEW in live and live[WIDGET_VIEW]["model_id"] == ex.widget.model_id
+    assert "image/png" not in live and ex.note in live["text/plain"]
+    assert WIDGET_VIEW not in still    # its own output: static renderers always show it
+    png = base64.b64decode(still["image/png"])
     assert png.startswith(b"\x89PNG")
-    assert ex.note in bundle["text/plain"]
     # the widget holds the sliders and the live canvas
     children = ex.widget.children
     assert ex.canvas in children
     assert all(c in children[0].children for c in ex.controls.values())
-    without_png = ex._repr_mimebundle_(exclude=["image/png"])
-    assert "image/png" not in without_png and WIDGET_VIEW in without_png
+
+
+def test_saved_widget_state_holds_no_picture(explorers):
+    """The canvas never puts its picture into the state a notebook saves."""
+    ex = explorers["unroll"]
+    ex.display_bundles()
+    ex.fig.canvas.draw()
+    assert ex.canvas.get_state().get("_data_url") is None
+
+
+def test_a_connected_page_gets_one_frame_per_update_and_hides_the_still(explorers):
+    ex = explorers["unroll"]
+    canvas = ex.canvas
+    sent = []
+    canvas.send = lambda content, buffers=None: sent.append((content, buffers))
+    try:
+        canvas._handle_message(canvas, {"type": "initialized"}, [])   # a page shows it
+        assert canvas.connected and "display: none" in ex._note_html.value
+        sent.clear()
+        ex.update(w_hh=-0.5)
+        frames = [b for c, b in sent if b]
+        assert len(frames) == 1 and not [c for c, b in sent if '"draw"' in c["data"]]
+        from PIL import Image
+        frame = Image.open(io.BytesIO(frames[0][0]))
+        assert frame.mode == "RGBA"
+        assert frame.size == ex.fig.canvas.get_width_height(physical=True)   # a whole frame
+    finally:
+        del canvas.send
+        canvas.connected = False
+        canvas.on_connect.clear()
 
 
 @pytest.mark.parametrize("kind", ["unroll", "timer-heatmap"])

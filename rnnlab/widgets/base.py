@@ -5,7 +5,8 @@ An explorer owns a matplotlib ``Figure`` drawn on an ipympl canvas it creates it
 backend: static figures remain PNGs that GitHub and nbviewer show, and only explorers
 are live. Moving a slider calls ``update``, which recomputes, changes the existing
 artists (``set_data``, ``set_color``, ``set_text``) and asks the canvas to redraw
-(``draw_idle``). Nothing needs a browser: ``update`` works in a plain kernel or a test.
+(``LiveCanvas.send_frame``). Nothing needs a browser: ``update`` works in a plain kernel
+or a test.
 
 Subclasses define::
 
@@ -23,18 +24,27 @@ changing something frozen (new axis limits, a new title), call
 ``self.static_layer.invalidate()``; it is then rendered once more at the next draw.
 
 Displaying an explorer (last line of a cell, or ``display(ex)``) shows the controls, the
-canvas and the note as one widget, plus a PNG of the current state for renderers
-without widgets (GitHub, nbviewer, a PDF export).
+canvas and the note as one widget, then a PNG of the current state as its own output for
+renderers without widgets (GitHub, nbviewer, ``nbconvert --to html``, a PDF export); a
+page running the live canvas hides that PNG. The canvas (``canvas.py``) sends each frame
+with the update that made it and never puts its picture into the saved widget state.
 """
 import base64
 import io
 import numbers
-import warnings
 
 import numpy as np
 from matplotlib.artist import Artist
+from matplotlib.transforms import Bbox
 
 from ..style import COLORS, rnnlab_style
+
+
+# Put in the note (an HTML widget) once a page runs the live canvas: hides the output
+# right after the explorer's, its still picture (JupyterLab and Notebook 7 output areas).
+LIVE_STYLE = ("<style>.jp-OutputArea-child:has(.rnnlab-note) + .jp-OutputArea-child"
+              ":has(> .jp-OutputArea-output[data-mime-type='image/png']) "
+              "{ display: none; }</style>")
 
 
 class StaticLayer(Artist):
@@ -66,9 +76,12 @@ class StaticLayer(Artist):
         key = (int(renderer.width), int(renderer.height), float(renderer.dpi))
         if key != self._key:
             self._pixels, self._key = self._render(*key), key
-        gc = renderer.new_gc()
-        renderer.draw_image(gc, 0, 0, self._pixels)
-        gc.restore()
+        if hasattr(renderer, "restore_region"):   # Agg: a plain copy, no blending
+            renderer.restore_region(self._pixels)
+        else:
+            gc = renderer.new_gc()
+            renderer.draw_image(gc, 0, 0, np.asarray(self._pixels)[::-1])
+            gc.restore()
 
     def _render(self, width, height, dpi):
         from matplotlib.backends.backend_agg import RendererAgg
@@ -77,16 +90,16 @@ class StaticLayer(Artist):
         self.get_figure(root=True).patch.draw(r)
         for a in self.artists:
             a.draw(r)
-        return np.asarray(r.buffer_rgba())[::-1].copy()
+        return r.copy_from_bbox(Bbox.from_bounds(0, 0, width, height))
 
 
 def _new_canvas(fig):
-    """An ipympl canvas for ``fig`` (a live widget in Jupyter), or plain Agg without ipympl."""
+    """A live canvas for ``fig`` (a widget in Jupyter, see ``canvas.py``), or plain Agg."""
     import matplotlib
 
     backend = matplotlib.get_backend()
     try:
-        from ipympl.backend_nbagg import Canvas, FigureManager
+        from .canvas import live_canvas
     except ImportError:  # pragma: no cover - ipympl is a dependency
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         return FigureCanvasAgg(fig)
@@ -94,17 +107,7 @@ def _new_canvas(fig):
         # importing ipympl makes it the backend of every later figure; only explorers
         # should be widgets, static figures stay PNGs (visible on GitHub, compared by nbval)
         matplotlib.use(backend)
-    canvas = Canvas(fig)
-    with warnings.catch_warnings():
-        # ipympl's toolbar passes its canvas on to traitlets, which calls that deprecated
-        warnings.simplefilter("ignore", DeprecationWarning)
-        FigureManager(canvas, 0)
-    canvas.header_visible = False   # no "Figure 0" title bar
-    canvas.footer_visible = False
-    canvas.toolbar_visible = False
-    canvas.resizable = False
-    canvas.capture_scroll = False
-    return canvas
+    return live_canvas(fig)
 
 
 class Explorer:
@@ -190,7 +193,8 @@ class Explorer:
         self.note = self._note(self.data)
         if self._widget is not None:
             self._note_html.value = self._note_markup()
-        self.fig.canvas.draw_idle()
+        # one trip: the frame goes out with this update (see canvas.py), not on request
+        getattr(self.canvas, "send_frame", self.canvas.draw_idle)()
         return self.data
 
     def compute(self, **values):
@@ -241,33 +245,54 @@ class Explorer:
             self._note_html = W.HTML(self._note_markup())
             self._widget = W.VBox([row, self.canvas, self._note_html]) \
                 if isinstance(self.canvas, W.DOMWidget) else W.VBox([row, self._note_html])
+            if hasattr(self.canvas, "on_connect"):
+                self.canvas.on_connect.append(
+                    lambda: setattr(self._note_html, "value", self._note_markup()))
         return self._widget
 
     def _note_markup(self):
         import html
 
-        return (f'<div style="font-size: 14px; color: {COLORS["text"]}; padding: 2px 0 6px 4px">'
+        # once a page shows the live canvas, hide the still picture displayed after it
+        live = LIVE_STYLE if getattr(self.canvas, "connected", False) else ""
+        return (f'{live}<div class="rnnlab-note" style="font-size: 14px; '
+                f'color: {COLORS["text"]}; padding: 2px 0 6px 4px">'
                 f"{html.escape(self.note)}</div>")
 
     def to_png(self):
-        """The current picture as PNG bytes (what renderers without widgets show)."""
+        """The current picture as PNG bytes (what renderers without widgets show).
+
+        Stored with a palette of 256 colours: a quarter of the bytes of a full-colour
+        PNG, and no visible difference on these flat-coloured plots.
+        """
+        from PIL import Image
+
         buf = io.BytesIO()
         self.fig.savefig(buf, format="png", dpi=self.dpi)
-        return buf.getvalue()
+        picture = Image.open(buf).convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE)
+        out = io.BytesIO()
+        picture.save(out, format="png", optimize=True)
+        return out.getvalue()
 
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        """The live widget, plus a PNG and a text fallback of the current state."""
-        widget = self.widget
-        png = base64.b64encode(self.to_png()).decode("ascii")
-        if getattr(self.canvas, "syncing_data_url", False):
-            # no front end has connected (e.g. nbconvert): keep the saved widget state's
-            # picture current too, for viewers that render widgets from the notebook file
-            self.canvas._data_url = f"data:image/png;base64,{png}"
-        bundle = dict(widget._repr_mimebundle_())
-        bundle["image/png"] = png
-        bundle["text/plain"] = f"{type(self).__name__}: {self.note}"
-        return {k: v for k, v in bundle.items()
-                if (not include or k in include) and k not in (exclude or ())}
+    def display_bundles(self):
+        """What displaying the explorer shows: the live widget, then the still picture.
+
+        Two outputs, so that every renderer finds its picture: a static render of the
+        notebook (``nbconvert --to html``, nbviewer, GitHub) cannot draw the widget and
+        shows the PNG after it; in Jupyter the live canvas hides the PNG once it is shown
+        (``LIVE_STYLE``), so the picture is not there twice.
+        """
+        live = {**self.widget._repr_mimebundle_(),
+                "text/plain": f"{type(self).__name__}: {self.note}"}
+        still = {"image/png": base64.b64encode(self.to_png()).decode("ascii"),
+                 "text/plain": f"{type(self).__name__} (still picture)"}
+        return [live, still]
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        for bundle in self.display_bundles():
+            display(bundle, raw=True)
 
     def __repr__(self):
         values = ", ".join(f"{k}={v!r}" for k, v in self.values.items())
