@@ -6,7 +6,10 @@ repository) the test runs all cells from the Run menu, waits for the kernel, and
 any error or warning (in the page or on the kernel's websocket), on a widget that did
 not render, or on a notebook without a slider. Then, for each cell whose output holds a
 slider and an ipympl figure, it moves a slider with the keyboard and requires the figure
-to change. Screenshots go to artifacts/browser/ for a person to look at.
+to change; it drags a slider and requires the last frame to be the one for the value
+where the slider stopped, and the explorer's still picture (shown by static renderers)
+to be hidden beside the live canvas. Screenshots go to artifacts/browser/ for a person to
+look at.
 
 Needs Chromium at /usr/bin/chromium (Debian package `chromium`) and Playwright for Python;
 without them the module is skipped.
@@ -60,13 +63,9 @@ def _free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """A JupyterLab server on a copy of notebooks/; yields (base url, token)."""
-    tmp = tmp_path_factory.mktemp("lab")
-    root = tmp / "notebooks"
-    shutil.copytree(REPO_ROOT / "notebooks", root,
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+def start_lab(root, tmp):
+    """A JupyterLab server on folder `root` (settings, log and kernelspec in `tmp`), its
+    kernel pinned to this interpreter; returns (process, base url, token, log file)."""
     for name, values in LAB_SETTINGS.items():
         path = tmp / "settings" / f"{name}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -84,27 +83,46 @@ def lab(tmp_path_factory):
          "--LabApp.extension_manager=readonly"],
         env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"jupyter lab exited: "
+                               f"{(tmp / 'jupyterlab.log').read_text()[-2000:]}")
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+            return proc, url, token, log
+        except OSError:
+            if time.monotonic() > deadline:
+                stop_lab(proc, log)
+                raise RuntimeError("jupyter lab did not answer within 60 s")
+            time.sleep(0.3)
+
+
+def stop_lab(proc, log):
+    proc.terminate()
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"jupyter lab exited: {(tmp / 'jupyterlab.log').read_text()[-2000:]}")
-            try:
-                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("jupyter lab did not answer within 60 s")
-                time.sleep(0.3)
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on a copy of notebooks/; yields (base url, token)."""
+    tmp = tmp_path_factory.mktemp("lab")
+    root = tmp / "notebooks"
+    shutil.copytree(REPO_ROOT / "notebooks", root,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    try:
+        proc, url, token, log = start_lab(root, tmp)
+    except RuntimeError as err:
+        pytest.fail(str(err))
+    try:
         yield url, token
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+        stop_lab(proc, log)
 
 
 @pytest.fixture(scope="module")
@@ -271,6 +289,43 @@ def _figure_changes(page, slider, figure, timeout=15.0):
     return False, before
 
 
+def _drag(page, slider):
+    """Drag a slider's handle across most of its track in about a second, as a hand does;
+    returns the value where it stopped."""
+    handle = slider.locator(".noUi-handle").first
+    h, track = handle.bounding_box(), slider.locator(".noUi-target").first.bounding_box()
+    x0, y = h["x"] + h["width"] / 2, h["y"] + h["height"] / 2
+    x1 = track["x"] + (0.2 if x0 > track["x"] + track["width"] / 2 else 0.8) * track["width"]
+    page.mouse.move(x0, y)
+    page.mouse.down()
+    for i in range(1, 31):
+        page.mouse.move(x0 + (x1 - x0) * i / 30, y)
+        page.wait_for_timeout(30)
+    page.mouse.up()
+    return handle.get_attribute("aria-valuenow")
+
+
+def _drag_ends_on_its_last_value(page, slider, figure):
+    """After a drag, the figure shows the frame of the value where the slider stopped: the
+    same picture as when that value is reached again with the keys."""
+    stopped = _drag(page, slider)
+    after_drag = _stable_shot(figure)
+    handle = slider.locator(".noUi-handle").first
+    at_max = stopped == handle.get_attribute("aria-valuemax")
+    handle.focus()
+    for key in ("ArrowLeft", "ArrowRight") if at_max else ("ArrowRight", "ArrowLeft"):
+        page.keyboard.press(key)
+        page.wait_for_timeout(300)
+    assert handle.get_attribute("aria-valuenow") == stopped
+    return stopped, after_drag == _stable_shot(figure)
+
+
+def _visible_stills(cell):
+    """Still pictures (PNG outputs) of an explorer cell that the page shows."""
+    pngs = cell.locator('.jp-OutputArea-output[data-mime-type="image/png"]').all()
+    return sum(p.is_visible() for p in pngs)
+
+
 def test_notebook_runs_in_jupyterlab_and_sliders_redraw(notebook_path, lab, browser):
     url, token = lab
     stem = notebook_path.stem
@@ -320,6 +375,14 @@ def test_notebook_runs_in_jupyterlab_and_sliders_redraw(notebook_path, lab, brow
                                   f"did not change the figure ({results}; None = did not "
                                   f"move); kernel errors: {watch.kernel_errors[:3]}")
             assert _not_blank(after), f"explorer {k}: the figure is blank after the move"
+            assert _visible_stills(cell) == 0, (f"explorer {k}: its still picture is shown "
+                                                f"beside the live canvas")
+            # drag the slider with the most values (a float slider's readout has a point)
+            slider = sorted(cell.locator(f".jp-OutputArea {SLIDER}").all(), key=lambda s:
+                            "." not in s.locator(".widget-readout").inner_text())[0]
+            stopped, same = _drag_ends_on_its_last_value(page, slider, figure)
+            assert same, (f"explorer {k}: after a drag to {stopped} the figure does not show "
+                          f"the frame of {stopped}")
 
         page.wait_for_timeout(500)
         assert not _error_texts(page), "\n".join(_error_texts(page))

@@ -1,0 +1,396 @@
+"""The wait a learner feels: key press on a slider to new pixels on the explorer's canvas.
+
+Starts JupyterLab on 127.0.0.1 with a copy of the notebooks (the browser test's setup),
+opens each one in headless Chromium (Playwright, viewport 1400x1000), runs all cells,
+then, for every explorer (a cell showing controls and a figure) and every control,
+presses keys (a dropdown: picks the next option) and times each press from the key event
+to the canvas receiving its new frame. The page's canvas drawing is hooked (``drawImage``
+onto the visible canvas), so the times are page timestamps, not sleeps. A press counts
+as settled once its frame is followed by ``--quiet`` ms without another; "frames" is how
+many frames one press produced. Each explorer's slider with the most values is also
+dragged once, for about a second as a hand would: the drag table gives the values passed,
+the frames drawn and the time from releasing the mouse to the last frame (a backlog
+shows as a long tail).
+
+Everything runs at device pixel ratios 1 and 2 (a high-dpi screen). Beside the page's
+figures, "kernel" is the time the kernel spent per press (``update`` plus the canvas
+draw and image encoding), measured inside the kernel during the same presses: the
+difference is spent in messages and in the page's decoding and painting.
+
+    python benchmarks/bench_browser.py [notebooks/01_unrolling.ipynb ...] [--presses 12]
+        [--dpr 1 2] [--no-drag] [--trace trace.json]
+
+Targets (issue "Explorers that answer at once", on an idle machine): median <= 50 ms and
+p95 <= 100 ms at ratio 1, median <= 70 ms at ratio 2; a drag's last frame lands within
+100 ms of the release. Needs Chromium at /usr/bin/chromium and Playwright for Python.
+Timings on a busy machine are not comparable: the load average is printed with them.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT / "tests"))
+# the browser test's JupyterLab (quiet settings, a pinned kernel) and Chromium flags
+from test_notebooks_browser import (CHROMIUM, CHROMIUM_ARGS, _menu,  # noqa: E402
+                                    _shut_down_kernels, start_lab, stop_lab)
+TARGETS = {1: (50.0, 100.0), 2: (70.0, None)}   # dpr -> (median, p95) ms
+DRAG_TARGET_MS = 100.0
+FIGURE = ".jupyter-matplotlib-canvas-div"
+CONTROL = ".widget-slider, .widget-dropdown"
+
+# Installed before JupyterLab loads: timestamps of key events, mouse releases and every
+# drawImage onto an explorer's visible canvas (ipympl paints each frame that way).
+PAGE_HOOK = """
+(() => {
+  const b = window.__bench = {frames: [], key: null, release: null, nextId: 0};
+  const drawImage = CanvasRenderingContext2D.prototype.drawImage;
+  CanvasRenderingContext2D.prototype.drawImage = function (...args) {
+    const result = drawImage.apply(this, args);
+    const c = this.canvas;
+    if (c && c.isConnected && c.closest('.jupyter-matplotlib-canvas-div')
+        && c.style.zIndex !== '1') {
+      if (!c.dataset.benchId) c.dataset.benchId = String(++b.nextId);
+      b.frames.push([Number(c.dataset.benchId), performance.now()]);
+    }
+    return result;
+  };
+  document.addEventListener('keydown', e => { b.key = e.timeStamp; }, true);
+  // a dropdown is set by choosing an option (headless Chromium's closed select ignores keys)
+  document.addEventListener('change', e => { b.key = b.key ?? e.timeStamp; }, true);
+  document.addEventListener('pointerup', e => { b.release = e.timeStamp; }, true);
+  // resolves once `id` drew at least one frame after `since` and then none for `quiet` ms
+  b.settle = (id, since, quiet, timeout) => new Promise(resolve => {
+    const t0 = performance.now();
+    const poll = () => {
+      const mine = b.frames.filter(([i, t]) => i === id && t > since).map(([, t]) => t);
+      const now = performance.now();
+      if ((mine.length && now - mine[mine.length - 1] >= quiet) || now - t0 > timeout) {
+        resolve(mine);
+      } else {
+        setTimeout(poll, 5);
+      }
+    };
+    poll();
+  });
+})();
+"""
+
+# Appended to the notebook copy: times, inside the kernel, each explorer update and each
+# canvas draw (render + image encoding + sending), one JSON line per event.
+KERNEL_HOOK = """# benchmark hook (added by bench_browser.py)
+import json as _json, os as _os, time as _time
+from ipympl.backend_nbagg import Canvas as _Canvas
+from rnnlab.widgets.base import Explorer as _Explorer
+_bench_log, _bench_depth = open({log!r}, "a", buffering=1), [0]
+def _bench_timed(cls, attr, kind):
+    original = getattr(cls, attr)
+    def timed(self, *args, **kwargs):
+        _bench_depth[0] += 1
+        t0 = _time.perf_counter()
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            _bench_depth[0] -= 1
+            fig = self.fig if kind == "update" else self.figure
+            if _bench_depth[0] == 0:
+                _bench_log.write(_json.dumps({{"pid": _os.getpid(), "fig": id(fig), "kind": kind,
+                    "control": next(iter(kwargs), None), "t": t0,
+                    "ms": 1000 * (_time.perf_counter() - t0)}}) + "\\n")
+    setattr(cls, attr, timed)
+_bench_timed(_Explorer, "update", "update")
+_bench_timed(_Canvas, "draw", "draw")
+"""
+
+
+def copy_with_hook(notebook, root, log):
+    """Copy ``notebook`` into ``root`` with the kernel timing hook as its last cell."""
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    nb["cells"].append({"cell_type": "code", "execution_count": None, "metadata": {},
+                        "outputs": [], "source": KERNEL_HOOK.format(log=str(log))})
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    for key in ("widgets", "jupytext"):    # no saved widgets, no pairing with a .py
+        nb["metadata"].pop(key, None)
+    (root / Path(notebook).name).write_text(json.dumps(nb), encoding="utf-8")
+
+
+def run_all(page):
+    """Run all cells and wait until every cell has run and the kernel is idle."""
+    page.wait_for_function("() => document.querySelector('.jp-Notebook-ExecutionIndicator')"
+                           "?.getAttribute('data-status') === 'idle'", timeout=90_000)
+    page.locator(".jp-Notebook").first.click(position={"x": 5, "y": 5})
+    for attempt in range(3):   # a click while the kernel is still connecting can be lost
+        _menu(page, "Run", "Run All Cells")
+        try:
+            page.wait_for_function("() => [...document.querySelectorAll("
+                                   "'.jp-CodeCell .jp-InputArea-prompt')]"
+                                   ".some(p => /\\[[\\d*]+\\]/.test(p.textContent))",
+                                   timeout=30_000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
+    page.wait_for_function("""() => {
+        const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
+        const ind = document.querySelector('.jp-Notebook-ExecutionIndicator');
+        return prompts.length && prompts.every(p => /\\[\\d+\\]/.test(p.textContent))
+            && ind.getAttribute('data-status') === 'idle';
+    }""", timeout=600_000, polling=250)
+
+
+def explorers_in(page):
+    """Cells that show controls and an ipympl figure, as (label, cell, figure, controls)."""
+    found = []
+    for i, cell in enumerate(page.locator(".jp-Notebook .jp-CodeCell").all()):
+        out = cell.locator(".jp-OutputArea")
+        if not (out.locator(FIGURE).count() and out.locator(CONTROL).count()):
+            continue
+        source = cell.locator(".jp-InputArea-editor").inner_text()
+        name = re.search(r"(\w+Explorer)\(", source)
+        label = f"cell {i}: {name.group(1) if name else 'explorer'}"
+        controls = [(c.locator(".widget-label").first.inner_text().strip(), c)
+                    for c in out.locator(CONTROL).all()]
+        found.append((label, cell, out.locator(FIGURE).first, controls))
+    return found
+
+
+def canvas_id(page, figure):
+    """The page-hook id of a figure's visible canvas (given at its first frame)."""
+    return int(figure.locator("canvas").first.get_attribute("data-bench-id") or 0)
+
+
+def press_times(page, figure, control, presses, quiet):
+    """Key press to last frame (ms) and frames drawn, for ``presses`` presses."""
+    slider = control.locator(".noUi-handle")
+    target = slider.first if slider.count() else control.locator("select").first
+    target.scroll_into_view_if_needed()
+    figure.scroll_into_view_if_needed()
+    cid = canvas_id(page, figure)
+    ms, frames, forward = [], [], True
+    for _ in range(presses):
+        if slider.count():
+            now, top, low = (target.get_attribute(a) for a in
+                             ("aria-valuenow", "aria-valuemax", "aria-valuemin"))
+            forward = (forward or now == low) and now != top
+            key = "ArrowRight" if forward else "ArrowLeft"
+        else:
+            options = target.locator("option").count()
+            index = target.evaluate("s => s.selectedIndex")
+            forward = (forward or index == 0) and index != options - 1
+            key = "ArrowDown" if forward else "ArrowUp"
+        target.focus()
+        start = page.evaluate("() => { window.__bench.key = null; return performance.now(); }")
+        if slider.count():
+            page.keyboard.press(key)
+        else:
+            target.select_option(index=index + (1 if forward else -1))
+        got = page.evaluate("([id, since, quiet]) => window.__bench.settle(id, since, quiet, 5000)"
+                            ".then(f => [window.__bench.key, f])", [cid, start, quiet])
+        key_t, drawn = got
+        if key_t is None or not drawn:
+            ms.append(np.nan)
+            frames.append(0)
+            continue
+        ms.append(drawn[-1] - key_t)
+        frames.append(len(drawn))
+    return np.array(ms), np.array(frames)
+
+
+def drag(page, figure, control, quiet):
+    """Drag a slider's handle across most of its track in about a second."""
+    handle = control.locator(".noUi-handle").first
+    track = control.locator(".noUi-target").first
+    handle.scroll_into_view_if_needed()
+    figure.scroll_into_view_if_needed()
+    cid = canvas_id(page, figure)
+    h, t = handle.bounding_box(), track.bounding_box()
+    y = h["y"] + h["height"] / 2
+    x0 = h["x"] + h["width"] / 2
+    x1 = t["x"] + (0.15 if x0 > t["x"] + t["width"] / 2 else 0.85) * t["width"]
+    start = page.evaluate("() => { window.__bench.release = null; return performance.now(); }")
+    page.mouse.move(x0, y)
+    page.mouse.down()
+    values = set()
+    for x in np.linspace(x0, x1, 40):
+        page.mouse.move(float(x), y)
+        values.add(handle.get_attribute("aria-valuenow"))
+        page.wait_for_timeout(25)          # about 1 s of dragging, like a hand
+    page.mouse.up()
+    drawn, release = page.evaluate(
+        "([id, since, quiet]) => window.__bench.settle(id, since, quiet, 5000)"
+        ".then(f => [f, window.__bench.release])", [cid, start, quiet])
+    tail = drawn[-1] - release if drawn and release else np.nan
+    return {"values": len(values), "frames": len(drawn), "tail_ms": tail}
+
+
+def kernel_times(log, offset):
+    """Kernel ms per update from the hook's log (lines after ``offset``): (fig, control) -> ms.
+
+    A draw that follows an update (the canvas asked for by ``draw_idle``) is added to it.
+    """
+    per, last = {}, {}
+    with open(log) as f:
+        f.seek(offset)
+        for line in f:
+            e = json.loads(line)
+            if e["kind"] == "update":
+                key = (e["fig"], e["control"])
+                per.setdefault(key, []).append(e["ms"])
+                last[e["fig"]] = key
+            elif e["fig"] in last:
+                per[last[e["fig"]]][-1] += e["ms"]
+    return per
+
+
+def measure_notebook(browser, url, token, name, log, args, dpr, kernel_ms):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000},
+                                  device_scale_factor=dpr)
+    context.add_init_script(PAGE_HOOK)
+    page = context.new_page()
+    page.set_default_timeout(120_000)     # a busy machine makes JupyterLab slow to answer
+    rows, drags = {}, {}
+    try:
+        # a workspace of its own, reset: no tab of an earlier notebook is restored
+        page.goto(f"{url}/lab/workspaces/{Path(name).stem}-{dpr}/tree/{name}"
+                  f"?reset&token={token}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+        try:
+            run_all(page)
+        except Exception:
+            page.screenshot(path=str(Path(tempfile.gettempdir()) / "bench_browser_failed.png"))
+            print(page.locator(".jp-CodeCell .jp-InputArea-prompt").all_text_contents())
+            print("\n".join(page.locator(".jp-OutputArea-output[data-mime-type="
+                                          "'application/vnd.jupyter.stderr']").all_inner_texts()))
+            raise
+        page.wait_for_timeout(1000)            # let the first frames arrive
+        offset = os.path.getsize(log)
+        found = explorers_in(page)
+        for label, cell, figure, controls in found:
+            for cname, control in controls:
+                page.wait_for_timeout(300)
+                rows[(label, cname)] = press_times(page, figure, control, args.presses,
+                                                   args.quiet)
+            # drag the slider with the most values (a float slider's readout has a point)
+            sliders = sorted((c for _, c in controls if c.locator(".noUi-handle").count()),
+                             key=lambda c: "." not in c.locator(".widget-readout").inner_text())
+            if args.drag and sliders:
+                drags[label] = (controls[0][0], drag(page, figure, sliders[0], args.quiet))
+        if args.trace:
+            label, cell, figure, controls = found[0]
+            browser.start_tracing(page=page, path=args.trace, categories=[
+                "devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute",
+                "blink", "toplevel"])
+            press_times(page, figure, controls[0][1], 3, args.quiet)
+            browser.stop_tracing()
+        per = kernel_times(log, offset)
+        # the hook logs figures by id and controls by name, the page has labels: both are
+        # in the same order (explorers in page order, controls in the explorer's order)
+        figs = list(dict.fromkeys(fig for fig, _ in per))
+        for fig, (label, _, _, controls) in zip(figs, found):
+            names = list(dict.fromkeys(c for f, c in per if f == fig))
+            kernel_ms.update({(label, cname): per[(fig, name)]
+                              for name, (cname, _) in zip(names, controls)})
+    finally:
+        context.close()
+        _shut_down_kernels(url, token)
+    return rows, drags
+
+
+def fmt(ms):
+    return f"{np.nanmedian(ms):6.0f} {np.nanpercentile(ms, 95):5.0f}" if np.isfinite(ms).any() \
+        else f"{'-':>6s} {'-':>5s}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", help="default: notebooks/*.ipynb")
+    parser.add_argument("--presses", type=int, default=12, help="key presses per control")
+    parser.add_argument("--dpr", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--quiet", type=float, default=250.0,
+                        help="ms without a frame after which a press is settled")
+    parser.add_argument("--no-drag", dest="drag", action="store_false")
+    parser.add_argument("--trace", help="write a Chromium trace of three presses here")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    notebooks = [Path(p) for p in args.notebooks] or sorted((REPO_ROOT / "notebooks")
+                                                            .glob("*.ipynb"))
+    tmp = Path(tempfile.mkdtemp(prefix="bench_browser_"))
+    root, log = tmp / "notebooks", tmp / "kernel.jsonl"
+    root.mkdir()
+    log.touch()
+    for nb in notebooks:
+        copy_with_hook(nb, root, log)
+    shutil.copytree(REPO_ROOT / "notebooks", root, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("*.ipynb", "*.py", "__pycache__"))
+    proc, url, token, lab_log = start_lab(root, tmp)
+    results, kernel = {}, {}
+    print(f"load average before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} "
+          f"{os.getloadavg()[2]:.2f} ({os.cpu_count()} cores)", flush=True)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                        args=CHROMIUM_ARGS)
+            for nb in notebooks:
+                for dpr in args.dpr:
+                    rows, drags = measure_notebook(browser, url, token, nb.name, log, args,
+                                                   dpr, kernel.setdefault((nb.stem, dpr), {}))
+                    results[(nb.stem, dpr)] = (rows, drags)
+                    args.trace = None           # one trace is enough
+            browser.close()
+    finally:
+        stop_lab(proc, lab_log)
+    report(notebooks, args, results, kernel)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def report(notebooks, args, results, kernel):
+    dprs = args.dpr
+    head = "".join(f" | dpr {d}: median  p95 frames" for d in dprs)
+    print(f"\nkey press to new pixels, ms ({args.presses} presses per control)")
+    print(f"{'notebook / explorer':38s} {'control':9s}{head} | kernel median")
+    failed = []
+    for nb in notebooks:
+        first = results[(nb.stem, dprs[0])][0]
+        for label, cname in first:
+            line = f"{nb.stem[:12] + ' ' + label:38s} {cname[:9]:9s}"
+            for d in dprs:
+                ms, frames = results[(nb.stem, d)][0].get((label, cname), (np.array([np.nan]),
+                                                                           np.array([0])))
+                line += f" | {'':6s}{fmt(ms)} {np.mean(frames):6.2f}"
+                med_t, p95_t = TARGETS.get(d, (None, None))
+                if not np.isfinite(ms).all() or (med_t and np.median(ms) > med_t) \
+                        or (p95_t and np.percentile(ms, 95) > p95_t):
+                    failed.append(f"{nb.stem} {label} {cname} at dpr {d}")
+            k = kernel.get((nb.stem, dprs[0]), {}).get((label, cname))
+            line += f" | {np.median(k):8.1f}" if k else f" | {'-':>8s}"
+            print(line)
+    if args.drag:
+        print("\ndrag (first slider, about 1 s): values passed, frames drawn, "
+              "release to last frame ms")
+        for nb in notebooks:
+            for d in dprs:
+                for label, (cname, r) in results[(nb.stem, d)][1].items():
+                    print(f"{nb.stem[:12] + ' ' + label:38s} {cname[:9]:9s} dpr {d}: "
+                          f"{r['values']:3d} values {r['frames']:3d} frames "
+                          f"{r['tail_ms']:6.0f} ms")
+                    if not r["tail_ms"] <= DRAG_TARGET_MS:
+                        failed.append(f"{nb.stem} {label} drag at dpr {d}")
+    load = os.getloadavg()
+    print(f"\nload average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print("targets: median <= 50 ms, p95 <= 100 ms at dpr 1; median <= 70 ms at dpr 2; "
+          f"drag tail <= {DRAG_TARGET_MS:.0f} ms; "
+          + ("all met" if not failed else "missed: " + "; ".join(failed)))
+
+
+if __name__ == "__main__":
+    main()
