@@ -18,6 +18,7 @@ check_arrangements.
 """
 from ._feedback import CheckResult
 from .ch02 import check_find_the_bugs, check_gradient_check, check_rnn_backward, check_rnn_step_backward  # noqa: E501
+from .ch03 import check_clip_by_norm, check_one_unit_grad, check_predictions  # noqa: F401
 from .ch04 import check_lstm_cell_backward, check_lstm_step_forward, check_store_recall  # noqa: E501
 from .ch05 import check_gru_step, check_matched_widths, check_pytorch_to_chung  # noqa: F401
 from .ch01 import (ARRANGEMENT_TASKS, ARRANGEMENTS, check_arrangements, check_param_count,

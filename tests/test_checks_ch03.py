@@ -1,0 +1,160 @@
+"""Chapter 3's exercise checks: right answers pass, each classic mistake gets its own
+diagnosis, and an unattempted exercise says so. Mistaken answers are written the way a
+learner would write them, not with the checks' own variant generators."""
+import math
+
+import numpy as np
+import pytest
+
+import rnnlab as rl
+from rnnlab.checks.ch03 import (PREDICT_CASES, check_clip_by_norm, check_one_unit_grad,
+                                check_predictions, predict_answer)
+
+
+def flat(message):
+    return " ".join(message.split())
+
+
+def s(a):
+    return 1 / (1 + math.exp(-a))
+
+
+def grad(w, b, dsig=True, dsig_out=True, first=1, pre=False, own=False, sign=1, two=2):
+    xs = [0.5]
+    for _ in range(50):
+        xs.append(w * s(xs[-1]) + b)
+    sT = s(xs[50])
+    d = sign * two * (sT - 0.7) * (sT * (1 - sT) if dsig_out else 1)
+    dw = db = 0.0
+    for t in range(50, first - 1, -1):
+        dw += d * (xs[t - 1] if pre else s(xs[t]) if own else s(xs[t - 1]))
+        db += d
+        d = d * w * (s(xs[t - 1]) * (1 - s(xs[t - 1])) if dsig else 1)
+    return dw, db
+
+
+def test_one_unit_right_answers_pass():
+    assert check_one_unit_grad(grad).passed
+    from rnnlab.cliff import one_unit_loss
+    assert check_one_unit_grad(lambda w, b: one_unit_loss(w, b)[1:]).passed
+    r = check_one_unit_grad(grad, solution=True)
+    assert r.passed and "reference solution" in r.message and "unchanged" in r.message
+
+
+@pytest.mark.parametrize("answer, phrase", [
+    (lambda w, b: grad(w, b, dsig=False), "skips sigmoid'"),
+    (lambda w, b: grad(w, b, dsig_out=False), "misses s'(x_T)"),
+    (lambda w, b: grad(w, b, first=2), "one step early"),
+    (lambda w, b: grad(w, b, pre=True), "x_{t-1} where s(x_{t-1}) belongs"),
+    (lambda w, b: grad(w, b, own=True), "this step's output"),
+    (lambda w, b: grad(w, b, sign=-1), "signs are flipped"),
+    (lambda w, b: grad(w, b, two=1), "factor 2"),
+])
+def test_one_unit_mistakes_are_named(answer, phrase):
+    r = check_one_unit_grad(answer)
+    assert not r.passed and phrase in flat(r.message), r.message
+
+
+def test_one_unit_unattempted_and_bad_shapes():
+    def todo(w, b):
+        raise NotImplementedError
+    r = check_one_unit_grad(todo)
+    assert not r.attempted and "not attempted" in r.message
+    assert "two numbers" in check_one_unit_grad(lambda w, b: 1.0).message
+    assert "the library gives" in flat(check_one_unit_grad(lambda w, b: (1.0, 2.0)).message)
+
+
+def clip_right(grads, threshold):
+    norm = math.sqrt(sum(float((g ** 2).sum()) for g in grads))
+    return [g * threshold / norm for g in grads] if norm > threshold else [g.copy() for g in grads]
+
+
+def test_clip_right_answers_pass():
+    assert check_clip_by_norm(clip_right).passed
+
+    def with_library(grads, threshold):
+        out = [g.copy() for g in grads]
+        rl.clip_global_norm(out, threshold)
+        return out
+    assert check_clip_by_norm(with_library).passed
+
+
+def clip_each(grads, threshold):
+    return [g * min(1, threshold / np.linalg.norm(g)) for g in grads]
+
+
+def clip_always(grads, threshold):
+    norm = math.sqrt(sum(float((g ** 2).sum()) for g in grads))
+    return [g * threshold / norm for g in grads]
+
+
+def clip_values(grads, threshold):
+    return [np.clip(g, -threshold, threshold) for g in grads]
+
+
+def clip_squared(grads, threshold):
+    norm = sum(float((g ** 2).sum()) for g in grads)
+    return [g * threshold / norm for g in grads] if norm > threshold else grads
+
+
+def clip_in_place(grads, threshold):
+    norm = math.sqrt(sum(float((g ** 2).sum()) for g in grads))
+    if norm > threshold:
+        for g in grads:
+            g *= threshold / norm
+    return grads
+
+
+def clip_max(grads, threshold):
+    top = max(float(np.abs(g).max()) for g in grads)
+    return [g * threshold / top for g in grads] if top > threshold else grads
+
+
+@pytest.mark.parametrize("answer, phrase", [
+    (clip_each, "its own norm"), (clip_always, "already below the threshold"),
+    (clip_values, "elementwise clipping"), (clip_squared, "the norm is squared"),
+    (clip_in_place, "in place"), (clip_max, "largest entry"),
+])
+def test_clip_mistakes_are_named(answer, phrase):
+    r = check_clip_by_norm(answer)
+    assert not r.passed and phrase in flat(r.message), r.message
+
+
+def test_clip_unattempted():
+    def todo(grads, threshold):
+        raise NotImplementedError
+    assert not check_clip_by_norm(todo).attempted
+    assert "list of arrays" in flat(check_clip_by_norm(lambda g, t: 3.0).message)
+
+
+RIGHT = {"A": "vanishes", "B": "vanishes", "C": "cannot tell", "D": "explodes",
+         "E": "vanishes", "F": "cannot tell"}
+
+
+def test_predictions_right_and_library_agree():
+    assert {k: predict_answer(*v) for k, v in PREDICT_CASES.items()} == RIGHT
+    assert check_predictions(dict(RIGHT)).passed
+    assert not check_predictions({k: ... for k in RIGHT}).attempted
+    assert not check_predictions(None).attempted
+
+
+@pytest.mark.parametrize("label, answer, phrase", [
+    ("B", "cannot tell", "at most 1/4"),            # forgot gamma = 1/4 for the sigmoid
+    ("C", "explodes", "necessary for exploding, not sufficient"),
+    ("E", "cannot tell", "the spectral radius decides"),   # used sigma_max on a linear unit
+    ("D", "cannot tell", "grows like rho^lag"),
+    ("A", "cannot tell", "sufficient for vanishing"),
+    ("F", "explodes", "necessary for exploding, not sufficient"),
+    ("F", "vanishes", "does not force one"),
+])
+def test_prediction_mistakes_are_explained(label, answer, phrase):
+    r = check_predictions({**RIGHT, label: answer})
+    assert not r.passed and phrase in flat(r.message), r.message
+    assert "sigma_max" in r.message
+
+
+def test_prediction_bad_words():
+    r = check_predictions({**RIGHT, "A": "vanish"})
+    assert "not one of" in r.message
+    r = check_predictions({**RIGHT, "A": None})
+    assert "no answer yet for A" in r.message
