@@ -59,6 +59,7 @@ class Task:
     O: int
     budget: int                         # parameters per model (recurrent + output)
     steps: int                          # optimizer steps per run
+    B: int                              # sequences per training batch (as ``batches`` draws)
     lr: float = 1e-2
 
 
@@ -75,19 +76,19 @@ TASKS = {
         lambda rng: tasks.adding_problem(20, 32, rng),
         lambda: tasks.adding_problem(20, 256, TEST_SEED), tasks.adding_success,
         "sequences with |error| < 0.04 (Hochreiter & Schmidhuber 1997)", 0.9,
-        D=2, O=1, budget=600, steps=600),
+        D=2, O=1, budget=600, steps=600, B=32),
     "timer": Task(
         "timer", "Jaeger's timer (T = 40)",
         lambda rng: tasks.timer(40, 16, rng),
         lambda: tasks.timer(120, 64, TEST_SEED), tasks.timer_success,
         "pulses lasting 10 u2 steps, +- 1 (the course's criterion)", 0.9,
-        D=2, O=1, budget=600, steps=400),
+        D=2, O=1, budget=600, steps=400, B=16),
     "long_lag": Task(
         "long_lag", "noise-free long lag (p = 50)",
         _long_lag_batch,
         lambda: tasks.long_lag(50, 64, TEST_SEED), tasks.long_lag_success,
         "sequences whose last symbol is recalled (H&S 1997, exp. 2a)", 1.0,
-        D=51, O=51, budget=1800, steps=300),   # trained on the last prediction only
+        D=51, O=51, budget=1800, steps=300, B=8),   # trained on the last prediction only
 }
 
 
@@ -160,6 +161,20 @@ class StudyResults:
     def success_rate(self, task, cell):
         """Fraction of seeds whose run met the task's goal."""
         return float(self.success[self.tasks.index(task), self.cells.index(cell)].mean())
+
+    def table(self):
+        """One line per (task, cell): width, parameters, success rate, mean and range of the
+        final score, mean wall time per run."""
+        lines = [f"{'task':<10} {'cell':<5} {'H':>3} {'params':>6}  {'solved':>6}  "
+                 f"{'final score: mean (min-max)':<27} {'s/run':>5}"]
+        for i, name in enumerate(self.tasks):
+            for j, cell in enumerate(self.cells):
+                f = self.final[i, j]
+                lines.append(f"{name:<10} {cell:<5} {self.widths[i, j]:>3} "
+                             f"{self.n_params[i, j]:>6}  {int(self.success[i, j].sum()):>3}/"
+                             f"{len(self.seeds):<2}  {f.mean():.2f} ({f.min():.2f}-{f.max():.2f})"
+                             f"{'':<14} {self.seconds[i, j].mean():>5.1f}")
+        return "\n".join(lines)
 
     def save(self, path):
         arrays = {f"scores_{t}": self.scores[t] for t in self.tasks}

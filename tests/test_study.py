@@ -47,3 +47,23 @@ def test_shipped_results_are_complete_and_consistent():
 def test_make_model_refuses_unknown_cells():
     with pytest.raises(ValueError, match="cell must be one of"):
         study.make_model("TCN", 2, 4, 1, 0)
+
+
+def test_plot_study_draws_every_task_and_cell():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from rnnlab.plots.study import LiveCurves, plot_study
+    res = study.load()
+    d = plot_study(res)
+    assert set(d["axes"]) == set(res.tasks) and len(d["lines"]) == 9
+    line = d["lines"]["long_lag", "GRU"]
+    np.testing.assert_allclose(line.get_ydata(), res.scores["long_lag"][2].mean(axis=0))
+    assert "5/5 solved" in line.get_label()
+    live = LiveCurves(["a", "b"], 10, "loss", every=2)
+    for step in range(10):
+        live.update("a", step, 1.0 / (step + 1))
+    live.close()
+    assert live.lines["a"].get_xdata()[-1] == 9 and len(live.lines["b"].get_xdata()) == 0
+    plt.close("all")
