@@ -22,6 +22,7 @@ from rnnlab import tasks
 from rnnlab.optim import Adam
 from rnnlab.train import train
 from rnnlab.widgets import BPTTExplorer, TimerExplorer, UnrollExplorer
+from rnnlab.widgets import GatesExplorer, GateSurfaceExplorer, LSTMFlowExplorer, StoreRecallExplorer
 from rnnlab.widgets import BifurcationExplorer, CliffExplorer, GradientFlowExplorer, RepeatExplorer
 
 TARGET_MEDIAN_MS, TARGET_P95_MS = 30.0, 60.0
@@ -75,6 +76,10 @@ def main():
         "TimerExplorer(H=8, lines)": TimerExplorer(trained_timer(8)),
         "TimerExplorer(H=16, heatmap)": TimerExplorer(trained_timer(16)),
         "BPTTExplorer(T=12)": BPTTExplorer(T=12),
+        "GatesExplorer": GatesExplorer(),
+        "StoreRecallExplorer": StoreRecallExplorer(),
+        "LSTMFlowExplorer": LSTMFlowExplorer(),
+        "GateSurfaceExplorer": GateSurfaceExplorer(),
         "RepeatExplorer": RepeatExplorer(),
         "GradientFlowExplorer": GradientFlowExplorer(),
         "CliffExplorer": CliffExplorer(),

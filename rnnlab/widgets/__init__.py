@@ -10,6 +10,10 @@ it as the last line of a cell: the live widget appears in Jupyter, a PNG elsewhe
 """
 from .base import Explorer
 from .bptt import BPTTExplorer
+from .gate_surface import GateSurfaceExplorer
+from .gates import GatesExplorer
+from .lstm_flow import LSTMFlowExplorer
+from .storecall import StoreRecallExplorer
 from .cells_flow import CellsFlowExplorer
 from .bifurcation import BifurcationExplorer
 from .cliff import CliffExplorer

@@ -1,0 +1,148 @@
+"""``GatesExplorer``: open and close an LSTM cell's gates by hand and watch f, i, g, o, c, h.
+
+    GatesExplorer(**wiring)      # any of the sliders below; the rest as in GATES_WIRING
+
+A one-unit LSTM wired as in ``rnnlab.storecall`` (inputs x_t = [value, write, read,
+erase]) reads a fixed 32-step sequence: the values 0.8 and -0.6 arrive with write
+signals at steps 3 and 18, the cell is read at steps 12 and 27 and erased at step 15,
+and every other step carries a small distracting value. Controls: each gate's bias and
+the weight from its signal (``b_i``, ``w_write_i``, ``b_f``, ``w_erase_f``, ``b_o``,
+``w_read_o``) and the candidate's weight ``w_value_g``.
+
+``data``: the wiring, ``X`` (T, 4), traces (T,) ``i f g o c h``, ``events`` (name -> steps).
+"""
+import numpy as np
+
+from ..plots.series import integer_steps
+from ..storecall import store_recall, wired_lstm
+from ..style import COLORS, CYCLE
+from .base import Explorer
+from .panels import stack_axes
+
+T_GATES = 32
+EVENTS = {"write": (3, 18), "read": (12, 27), "erase": (15,)}
+VALUES = {3: 0.8, 18: -0.6}
+GATES_WIRING = {"b_i": -6.0, "w_write_i": 12.0, "b_f": 6.0, "w_erase_f": -12.0,
+                "b_o": -6.0, "w_read_o": 12.0, "w_value_g": 1.0}
+RANGES = {"b_i": (-10, 10), "w_write_i": (-20, 20), "b_f": (-10, 10), "w_erase_f": (-20, 20),
+          "b_o": (-10, 10), "w_read_o": (-20, 20), "w_value_g": (-3, 3)}
+GATE_COLORS = {"i": CYCLE[0], "f": CYCLE[2], "g": CYCLE[5], "o": CYCLE[1]}
+
+
+def gates_inputs():
+    """X (T, 1, 4) of the explorer's sequence: values, write, read and erase signals."""
+    X = np.zeros((T_GATES, 1, 4))
+    X[:, 0, 0] = 0.3 * np.sin(1.7 * np.arange(T_GATES))     # distracting values
+    for t, v in VALUES.items():
+        X[t, 0, 0] = v
+    for k, name in enumerate(("write", "read", "erase")):
+        X[list(EVENTS[name]), 0, k + 1] = 1.0
+    return X
+
+
+class GatesExplorer(Explorer):
+    """Sliders for each gate's bias and weight; traces of the gates, c_t and h_t."""
+
+    figsize = (8.0, 6.0)
+
+    def __init__(self, **wiring):
+        self.X = gates_inputs()
+        super().__init__(**wiring)
+
+    def _make_controls(self):
+        import ipywidgets as W
+
+        style, lay = {"description_width": "70px"}, W.Layout(width="250px")
+        return {name: W.FloatSlider(value=GATES_WIRING[name], min=lo, max=hi,
+                                    step=0.1 if name == "w_value_g" else 0.5,
+                                    description=name, style=style, layout=lay,
+                                    readout_format=".1f")
+                for name, (lo, hi) in RANGES.items()}
+
+    def _build(self, fig):
+        x_ax, g_ax, c_ax = stack_axes(fig, [1.0, 1.6, 1.6], gaps=[0.45, 0.45])
+        steps = np.arange(T_GATES)
+        x_ax.plot(steps, self.X[:, 0, 0], color=COLORS["input"], marker="o", ms=3,
+                  label="value line")
+        colors = {"write": CYCLE[0], "read": CYCLE[1], "erase": CYCLE[3]}
+        for name, ts in EVENTS.items():
+            for t in ts:
+                for ax in (x_ax, g_ax, c_ax):
+                    ax.axvline(t, color=colors[name], lw=1, ls=":", alpha=0.8)
+                x_ax.text(t, 1.05, name, color=colors[name], ha="center", fontsize=9)
+        x_ax.set_ylim(-1.1, 1.3)
+        x_ax.set_title("inputs: values, and write / read / erase signals (dotted)", loc="left", y=1.0)
+        self.lines = {}
+        for k in "ifgo":
+            name = {"i": "i (write)", "f": "f (keep)", "g": "g (candidate)", "o": "o (read)"}[k]
+            self.lines[k], = g_ax.plot(steps, np.zeros(T_GATES), color=GATE_COLORS[k], lw=2,
+                                       ls="--" if k == "g" else "-", label=name)
+        g_ax.set_ylim(-1.1, 1.1)
+        g_ax.set_title("gates: i, f, o in (0, 1); the candidate g in (-1, 1)", loc="left", y=1.0)
+        g_ax.legend(loc="lower left", ncols=4, fontsize=9)
+        self.lines["c"], = c_ax.plot(steps, np.zeros(T_GATES), color=COLORS["hidden"], lw=2.2,
+                                     label="cell c_t")
+        self.lines["h"], = c_ax.plot(steps, np.zeros(T_GATES), color=COLORS["output"],
+                                     marker="o", ms=3.5, label="h_t = o tanh(c_t)")
+        c_ax.set_ylim(-3, 3)
+        c_ax.set_title("the cell c_t and what it shows, h_t", loc="left", y=1.0)
+        c_ax.legend(loc="lower left", ncols=2, fontsize=9)
+        c_ax.set_xlabel("step t")
+        self.axes = {"inputs": x_ax, "gates": g_ax, "cell": c_ax}
+        for ax in (x_ax, g_ax, c_ax):
+            ax.set_xlim(-0.5, T_GATES - 0.5)
+            integer_steps(ax)
+        for ax in (x_ax, g_ax):
+            ax.tick_params(labelbottom=False)
+        self.off_scale = c_ax.text(0.99, 0.95, "", transform=c_ax.transAxes, ha="right",
+                                   va="top", fontsize=9, color=COLORS["gradient"])
+        self._freeze_axes(x_ax, *x_ax.lines, *x_ax.texts)
+        self._freeze_axes(g_ax, *[a for a in g_ax.lines if a not in self.lines.values()])
+        self._freeze_axes(c_ax, *[a for a in c_ax.lines if a not in self.lines.values()])
+
+    def _compute(self, v):
+        tr = store_recall(wired_lstm(**v, W_hy=1.0), self.X)
+        d = dict(v)
+        d.update({k: tr[k] for k in "ifgoch"}, X=self.X[:, 0], events=EVENTS)
+        return d
+
+    def _draw(self, d):
+        for k in "ifgoch":
+            self.lines[k].set_ydata(np.clip(d[k], -3, 3))
+        big = float(np.abs(d["c"]).max())
+        self.off_scale.set_text(f"|c_t| reaches {big:.3g}: clipped at 3" if big > 3 else "")
+
+    def note_for(self, d):
+        """The note for ``data`` from ``compute`` or ``update``."""
+        return self._note(d)
+
+    def _note(self, d):
+        w1, w2 = EVENTS["write"]
+        r1, r2 = EVENTS["read"]
+        e = EVENTS["erase"][0]
+        ok_write = min(d["i"][w1], d["i"][w2]) > 0.9
+        closed = np.delete(d["i"], [w1, w2]).max()
+        kept = float(np.prod(d["f"][w1 + 1:r1 + 1]))
+        if not ok_write:
+            return (f"The write gate barely opens at the writes (i = {d['i'][w1]:.2f} at step "
+                    f"{w1}): little of the value gets into the cell.")
+        if closed > 0.1:
+            return (f"The write gate is open without a write signal (i up to {closed:.2f}): "
+                    f"the distracting values pour into the cell.")
+        if kept < 0.9:
+            return (f"The keep gate leaks: from step {w1} to the read at step {r1} the cell "
+                    f"keeps {kept:.0%} of what was written (f = {d['f'][w1 + 1]:.3f} per "
+                    f"step).")
+        if d["f"][e] > 0.1:
+            return (f"The erase signal at step {e} leaves f = {d['f'][e]:.2f}: the first value "
+                    f"is still in the cell when the second is written, so the read at step "
+                    f"{r2} shows a mixture (c = {d['c'][r2]:+.2f}).")
+        shown = np.delete(np.abs(d["h"]), [r1, r2]).max()
+        if d["o"][r1] < 0.9:
+            return f"The read gate stays shut at the read (o = {d['o'][r1]:.2f} at step {r1})."
+        if shown > 0.1:
+            return (f"The read gate is open between reads: h_t shows the cell (up to "
+                    f"{shown:.2f}) at steps without a read signal.")
+        return (f"The cell stores {d['c'][w1]:+.2f}, keeps {kept:.1%} of it until the read at "
+                f"step {r1} (h = {d['h'][r1]:+.2f}), is emptied at step {e} and holds "
+                f"{d['c'][r2]:+.2f} at the second read (step {r2}).")
