@@ -199,7 +199,7 @@ class GradientFlowExplorer(Explorer):
             return head + "."
         gs = d["gamma_sigma"]
         tail = (f"sigma_max(W_hh) = {d['sigma_max']:.3g}, rho = {d['rho']:.3g}, gamma = "
-                f"{d['gamma']:g}: gamma sigma_max = {gs:.3g} ") + {
-            -1: "< 1, so it must vanish", 0: "= 1, on the boundary: the theory does not decide",
-            1: "> 1, so it may explode (not must)"}[side(gs)]
+                f"{d['gamma']:g}: gamma sigma_max = {gs:.3g}") + {
+            -1: " < 1, so it must vanish", 0: ", on the boundary: the theory does not decide",
+            1: " > 1, so it may explode (not must)"}[side(gs)]
         return f"{head}; {tail}."
