@@ -16,9 +16,9 @@
 # %% [markdown]
 # # Chapter 3 · Exploding and vanishing gradients
 #
-# Chapter 2 ended with a warning: every step back through time multiplies the gradient
-# by one more Jacobian. Multiply enough numbers and the product either dies out or blows
-# up. This chapter is about that one fact and what it does to training: an error surface
+# [Chapter 2](02_bptt.ipynb) ended with a warning: every step back through time
+# multiplies the gradient by one more Jacobian. Multiply enough numbers and the product
+# either dies out or blows up. This chapter is about that one fact and what it does to training: an error surface
 # with a cliff, a gradient that cannot reach the start of a sequence, and the remedies
 # that work, half work, or do not touch the problem. It follows Pascanu, Mikolov &
 # Bengio, "On the difficulty of training recurrent neural networks" (2013).
@@ -579,7 +579,8 @@ print(f"the unclipped run's final loss is at least 10 times the clipped one's: "
 # What none of the simple ones fixes is **long-range credit assignment**: when the answer
 # depends on an input many steps back, the gradient that should connect them is a
 # product of many Jacobians, and unless those Jacobians stay close to norm 1 on purpose,
-# it vanishes. That is the job the LSTM's cell was designed for: Chapter 4.
+# it vanishes. That is the job the LSTM's cell was designed for:
+# [Chapter 4](04_lstm_gates.ipynb).
 #
 # ## Recap
 #

@@ -118,7 +118,8 @@ class GradientFlowExplorer(Explorer):
         # the y-axis stays live: its decades change with the settings, and redrawing a few
         # plain labels is cheaper than rendering the frozen layer again
         ax.patch.set_visible(False)
-        self._freeze(ax.xaxis, *ax.spines.values(), ax.title, ax.get_legend(), ylabel)
+        self._freeze(ax.xaxis, *ax.spines.values(), ax.title, ax._left_title, ax.get_legend(),
+                     ylabel)
         if self.jacobian_panel:
             self._build_panel(axes[1])
 
