@@ -77,7 +77,7 @@ def test_conventions_mirror_each_other(gates):
 def test_gate_note_says_what_is_kept(gates):
     d = gates.compute(b_z=3.0, w_xz=-6.0, convention="PyTorch")
     assert d["keep_gap"] > 0.9 and d["held"] > 0.5
-    assert "95%" in gates._note(d) and "h_19" in gates._note(d)
+    assert "copies 95%" in gates._note(d) and "h_19" in gates._note(d)
     d = gates.compute(convention="Chung et al. 2014")
     assert d["keep_gap"] < 0.1
 
@@ -103,3 +103,11 @@ def test_update_bias_carries_the_gradient(cells):
     high = cells.compute(T=100, update_bias=4.0)["log10_ratio"][cells.labels["GRU"]]
     assert high > low + 10 and "GRU carries it furthest" in cells._note(
         cells.compute(T=100, update_bias=4.0))
+
+
+def test_cells_flow_takes_values_to_the_slider_steps(cells):
+    d = cells.compute(T=97, update_bias=1.9, forget_bias=0.8)
+    assert (d["T"], d["update_bias"], d["forget_bias"]) == (100, 2.0, 1.0)
+    assert len(d["lag"]) == 100
+    e = cells.compute(T=100, update_bias=2.0, forget_bias=1.0)
+    assert d["results"][cells.labels["GRU"]] is e["results"][cells.labels["GRU"]]

@@ -13,8 +13,9 @@ The axes never change (lag 0 .. 149, norms 1e-60 .. 1e2): a shorter sequence is 
 shorter curve, and a norm below 1e-60 runs off the bottom (the note gives its value).
 Controls: ``T`` (10 .. 150), ``forget_bias`` (added to the LSTM's b_f, -2 .. 5) and
 ``update_bias`` (added to the GRU's b_z, -2 .. 5: z near 1 copies the state). A model's
-result is kept per setting (T taken to the slider's step of 10), so moving one bias
-recomputes only that cell; every T at the starting biases is computed at construction.
+result is kept per setting (T and the biases taken to their sliders' steps, 10 and 0.5),
+so moving one bias recomputes only that cell; every T at the starting biases and every
+bias at the starting T are computed at construction.
 
 ``data`` (besides the base's): ``widths`` and ``n_params`` (label -> int), ``ratio``
 label -> ||dL/dh|| at lag T-1 over lag 0 (0.0 after an underflow), ``log10_ratio``
@@ -33,7 +34,7 @@ from .flow import GradientFlowExplorer, format_ratio
 from .panels import stack_axes
 
 YLIM = (1e-60, 1e2)   # fixed: redraws never re-render tick labels
-T_STEP = 10
+T_STEP, BIAS_STEP = 10, 0.5   # the sliders' steps: results are kept per step
 
 
 class CellsFlowExplorer(GradientFlowExplorer):
@@ -51,7 +52,9 @@ class CellsFlowExplorer(GradientFlowExplorer):
         self._cache = {}
         super().__init__(H=self.widths["RNN"], rng=rng, **initial)
         for T in range(self.controls["T"].min, self.controls["T"].max + 1, T_STEP):
-            self._flows({**self.values, "T": T})    # every T at the starting biases
+            self._flows({**self.values, "T": T})    # every T at the starting biases, and
+        for b in self._bias_grid():                 # every bias at the starting T
+            self._flows({**self.values, "forget_bias": b, "update_bias": b})
 
     def _make_controls(self):
         import ipywidgets as W
@@ -59,10 +62,10 @@ class CellsFlowExplorer(GradientFlowExplorer):
         style, lay = {"description_width": "88px"}, W.Layout(width="300px")
         return {"T": W.IntSlider(value=100, min=T_STEP, max=150, step=T_STEP, description="steps T",
                                  style=style, layout=lay),
-                "forget_bias": W.FloatSlider(value=1.0, min=-2.0, max=5.0, step=0.5,
+                "forget_bias": W.FloatSlider(value=1.0, min=-2.0, max=5.0, step=BIAS_STEP,
                                              description="LSTM b_f +", readout_format=".1f",
                                              style=style, layout=lay),
-                "update_bias": W.FloatSlider(value=0.0, min=-2.0, max=5.0, step=0.5,
+                "update_bias": W.FloatSlider(value=0.0, min=-2.0, max=5.0, step=BIAS_STEP,
                                              description="GRU b_z +", readout_format=".1f",
                                              style=style, layout=lay)}
 
@@ -78,12 +81,24 @@ class CellsFlowExplorer(GradientFlowExplorer):
     def _boundary(self, values, models, results):
         return {}
 
+    def _bias_grid(self):
+        c = self.controls["update_bias"]
+        return np.round(np.arange(c.min, c.max + BIAS_STEP / 2, BIAS_STEP), 6)
+
+    @staticmethod
+    def _snap(values):
+        """``values`` with T and the biases taken to their sliders' steps (10 and 0.5)."""
+        b_f, b_z = (round(round(values[k] / BIAS_STEP) * BIAS_STEP, 6)
+                    for k in ("forget_bias", "update_bias"))
+        return {**values, "T": int(round(values["T"] / T_STEP)) * T_STEP,
+                "forget_bias": b_f, "update_bias": b_z}
+
     def _flows(self, values):
         """label -> FlowResult, each computed once per (cell, T, its bias)."""
-        T = int(round(values["T"] / T_STEP)) * T_STEP     # the slider's own steps
-        keys = {self.labels["RNN"]: ("RNN", T), self.labels["LSTM"]: ("LSTM", T,
-                                                                      values["forget_bias"]),
-                self.labels["GRU"]: ("GRU", T, values["update_bias"])}
+        values = self._snap(values)
+        T, b_f, b_z = values["T"], values["forget_bias"], values["update_bias"]
+        keys = {self.labels["RNN"]: ("RNN", T), self.labels["LSTM"]: ("LSTM", T, b_f),
+                self.labels["GRU"]: ("GRU", T, b_z)}
         missing = [label for label, key in keys.items() if key not in self._cache]
         if missing:
             models = self._models(values)
@@ -105,7 +120,7 @@ class CellsFlowExplorer(GradientFlowExplorer):
     def _compute(self, v):
         results = self._flows(v)
         first = next(iter(results.values()))
-        d = dict(v, T=len(first.lag))
+        d = self._snap(v)
         d.update(lag=first.lag, results=results, bound={},
                  dh={k: shown(r.dh)[0] for k, r in results.items()},
                  overflow=any(r.overflow for r in results.values()),

@@ -139,9 +139,12 @@ class GRUGatesExplorer(Explorer):
 
     def _note(self, d):
         side = "z" if d["convention"] == "PyTorch" else "1 - z"
-        kept = (f"between the pulses the state keeps {d['keep_gap']:.0%} of itself per step "
-                f"({side} = {d['keep_gap']:.2f}, {d['convention']}'s convention)")
+        k = d["keep_gap"]
+        share = f"{k:.1%}" if 0.995 <= k < 1 or 0 < k < 0.005 else f"{k:.0%}"
+        kept = (f"between the pulses the update gate copies {share} of the state per step "
+                f"({side} = {k:.3f}, {d['convention']}'s convention)")
         if abs(d["h_after"]) < 0.05:
             return f"The first pulse hardly moves the state (h_4 = {d['h_after']:+.2f}); {kept}."
+        held = f"{d['held']:.0%} of it" if d["held"] >= 0 else "its sign flipped"
         return (f"The first pulse leaves h_4 = {d['h_after']:+.2f}; {kept}, so 15 steps later "
-                f"h_19 = {d['h_before']:+.2f} ({d['held']:.0%} of it).")
+                f"h_19 = {d['h_before']:+.2f} ({held}).")
