@@ -228,7 +228,8 @@ def drag(page, figure, control, quiet):
     drawn, release = page.evaluate(
         "([id, since, quiet]) => window.__bench.settle(id, since, quiet, 5000)"
         ".then(f => [f, window.__bench.release])", [cid, start, quiet])
-    tail = drawn[-1] - release if drawn and release else np.nan
+    # 0: the last frame was in before the hand let go
+    tail = max(drawn[-1] - release, 0.0) if drawn and release else np.nan
     return {"values": len(values), "frames": len(drawn), "tail_ms": tail}
 
 
@@ -257,6 +258,9 @@ def measure_notebook(browser, url, token, name, log, args, dpr, kernel_ms):
     context.add_init_script(PAGE_HOOK)
     page = context.new_page()
     page.set_default_timeout(120_000)     # a busy machine makes JupyterLab slow to answer
+    # JupyterLab may ask for a kernel when it has not listed the kernelspecs yet: the default
+    page.add_locator_handler(page.locator(".jp-Dialog button", has_text=re.compile("^Select$")),
+                             lambda button: button.click())
     rows, drags = {}, {}
     try:
         # a workspace of its own, reset: no tab of an earlier notebook is restored
@@ -280,10 +284,11 @@ def measure_notebook(browser, url, token, name, log, args, dpr, kernel_ms):
                 rows[(label, cname)] = press_times(page, figure, control, args.presses,
                                                    args.quiet)
             # drag the slider with the most values (a float slider's readout has a point)
-            sliders = sorted((c for _, c in controls if c.locator(".noUi-handle").count()),
-                             key=lambda c: "." not in c.locator(".widget-readout").inner_text())
+            sliders = sorted(((n, c) for n, c in controls if c.locator(".noUi-handle").count()),
+                             key=lambda nc: "." not in nc[1].locator(".widget-readout")
+                             .inner_text())
             if args.drag and sliders:
-                drags[label] = (controls[0][0], drag(page, figure, sliders[0], args.quiet))
+                drags[label] = (sliders[0][0], drag(page, figure, sliders[0][1], args.quiet))
         if args.trace:
             label, cell, figure, controls = found[0]
             browser.start_tracing(page=page, path=args.trace, categories=[
@@ -375,8 +380,8 @@ def report(notebooks, args, results, kernel):
             line += f" | {np.median(k):8.1f}" if k else f" | {'-':>8s}"
             print(line)
     if args.drag:
-        print("\ndrag (first slider, about 1 s): values passed, frames drawn, "
-              "release to last frame ms")
+        print("\ndrag (the slider with the most values, about 1 s): values passed, "
+              "frames drawn, release to last frame ms")
         for nb in notebooks:
             for d in dprs:
                 for label, (cname, r) in results[(nb.stem, d)][1].items():

@@ -41,7 +41,7 @@ def png_rgba(pixels, level=PNG_LEVEL):
 
 
 class LiveCanvas(Canvas):
-    """An ipympl ``Canvas`` for explorers: one-trip redraws, cropped frames, no saved picture.
+    """An ipympl ``Canvas`` for explorers: one-trip redraws, fast frames, no saved picture.
 
     ``connected`` is True once a page has shown the canvas (ipympl's "initialized"
     message); ``on_connect`` callbacks run then.
@@ -55,12 +55,12 @@ class LiveCanvas(Canvas):
 
     def _handle_message(self, obj, content, buffers):
         super()._handle_message(obj, content, buffers)
-        if content.get("type") == "initialized":
-            self.syncing_data_url = False
-            if not self.connected:
-                self.connected = True
-                for callback in self.on_connect:
-                    callback()
+        if content.get("type") == "closing":      # the page dropped the canvas
+            self.connected = False
+        elif content.get("type") == "initialized" and not self.connected:
+            self.connected = True
+            for callback in self.on_connect:
+                callback()
 
     def send_frame(self):
         """Render now and send the frame if a page is connected, else ask for a redraw."""
