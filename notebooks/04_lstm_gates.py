@@ -269,13 +269,16 @@ print(f"write at step {write_at}: i = {run['i'][write_at]:.5f}, content 100 c = 
 print(f"between: i at most {np.delete(run['i'], write_at).max():.1e}, f at least "
       f"{run['f'][:erase_at].min():.5f}, o at most {np.delete(run['o'], read_at).max():.1e}")
 print(f"read at step {read_at}: y = {run['y'][read_at]:.3f} (stored {STORED})")
-print(f"after the erase at step {erase_at}: 100 |c| <= {100 * np.abs(run['c'][erase_at:]).max():.0e}")
+print(f"after the erase at step {erase_at}: "
+      f"100 |c| <= {100 * np.abs(run['c'][erase_at:]).max():.0e}")
 print("\ndy_read / d(value written), by backpropagation:")
 for lag in (1, 10, 50, 100):
-    X_lag = store_recall_inputs(T_sr, write_at, write_at + lag, None, STORED, noise=1.0)
-    print(f"  read {lag:>3} steps after the write: LSTM {recall_gradient(cell, X_lag, write_at, write_at + lag):.3f}"
-          f",  tanh unit (w = 0.95, nothing in between) "
-          f"{recall_gradient(wired_rnn(0.95), store_recall_inputs(T_sr, write_at, write_at + lag), write_at, write_at + lag):.1e}")
+    read = write_at + lag
+    X_lstm = store_recall_inputs(T_sr, write_at, read, None, STORED, noise=1.0)
+    X_tanh = store_recall_inputs(T_sr, write_at, read)  # nothing in between
+    print(f"  read {lag:>3} steps after the write: LSTM "
+          f"{recall_gradient(cell, X_lstm, write_at, read):.3f},  tanh unit (w = 0.95, nothing "
+          f"in between) {recall_gradient(wired_rnn(0.95), X_tanh, write_at, read):.1e}")
 
 # %% [markdown]
 # The cell returns 4.18 of the 4.2 after 100 steps, and a change to the written value
@@ -402,16 +405,17 @@ flow_ex
 
 # %%
 for fb in (0.0, 1.0, 3.0, 5.0):
-    print(f"forget bias {fb:g}: {flow_ex.note_for(flow_ex.compute(forget_bias=fb, scale=1.0, T=100))}")
+    d = flow_ex.compute(forget_bias=fb, scale=1.0, T=100)
+    print(f"forget bias {fb:g}: {flow_ex.note_for(d)}")
 
 # %% [markdown]
 # An untrained LSTM is no magic: with forget gates at 0.5 or 0.73 its cell gradient
 # shrinks by those factors at every step and vanishes over 100 steps like the RNN's.
-# The carousel carries the gradient only when $f$ is near 1, and with a forget bias of
-# 5 (mean $f$ about 0.99) it reaches 100 steps back at full size. Training can push $f$
-# there; a larger starting bias puts it there from the beginning. That is the whole
-# argument of the forget-bias finding below, and the adding problem in section 10
-# shows it decides whether training gets anywhere at all.
+# The carousel carries the gradient only when $f$ is near 1: with a forget bias of 5
+# (forget gates starting near 0.99) it reaches 100 steps back at full size. Training
+# can push $f$ there; a larger starting bias puts it there from the beginning. That is
+# the whole argument of the forget-bias finding below, and the adding problem in
+# section 11 shows it decides whether training gets anywhere at all.
 #
 # ## 9. An error surface for the gated cell
 #
@@ -429,6 +433,11 @@ surface_ex
 for setting in ({"b_f": 0.0, "b_i": -6.0}, {"b_f": 4.0, "b_i": -6.0}, {"b_f": 12.0, "b_i": -10.0},
                 {"lag": 200, "b_f": 12.0, "b_i": -10.0}):
     print(f"{setting}: {surface_ex.note_for(surface_ex.compute(**setting))}")
+for lag in (5, 50, 200):
+    d = surface_ex.compute(lag=lag)
+    k = int(np.argmin(np.abs(d["b_i_grid"] + 10)))
+    edge = d["b_f_grid"][np.argmax(d["loss"][:, k] < 0.5)]
+    print(f"lag {lag:>3}: at b_i = -10 the loss is below 0.5 from b_f = {edge:.1f} on")
 
 # %% [markdown]
 # Side by side with Chapter 3's cliff (left, the loss itself in colour) and the gated
@@ -446,10 +455,10 @@ _ = ax_gate.set_title("the wired LSTM cell: plateau, ramp, valley", loc="left", 
 # the loss is 1 and its slope nearly 0), a smooth ramp, and a flat valley where the
 # keep gate is near 1 and the write gate shut ($b_f$ large, $b_i$ very negative). At a
 # lag of 50 the steepest slope anywhere is 0.49 (3.4 at a lag of 200, where the ramp is
-# narrower); Pascanu's wall is a jump of the whole loss within a tiny step. The plateau is the trouble here instead: a point that starts on
-# it feels almost no gradient, and the longer the lag, the further the plateau reaches
-# toward large $b_f$ (try a lag of 200). A forget bias that starts high begins on the
-# ramp.
+# narrower); Pascanu's wall is a jump of the whole loss within a tiny step. The plateau
+# is the trouble here instead: a point that starts on it feels almost no gradient, and
+# the longer the lag, the further the plateau reaches toward large $b_f$ (the loss
+# falls below 0.5 from $b_f = 1.3$ at a lag of 5, from 5.3 at a lag of 200). A forget bias that starts high begins on the ramp.
 #
 # ## 10. History, and what the forget bias does
 #

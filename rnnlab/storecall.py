@@ -28,7 +28,7 @@ from .rnn import RNN
 INPUTS = ("value", "write", "read", "erase")
 WIRING = {"w_write_i": 20.0, "b_i": -10.0,      # input (write) gate
           "w_erase_f": -20.0, "b_f": 10.0,      # forget (keep) gate
-          "w_value_g": 0.01,                    # candidate: the value, scaled into tanh's linear part
+          "w_value_g": 0.01,                    # candidate: the value, scaled small
           "w_read_o": 20.0, "b_o": -10.0,       # output (read) gate
           "W_hy": 100.0}                        # read-out: undoes the scale
 STORED = 4.2

@@ -15,7 +15,8 @@ from rnnlab.storecall import (STORED, WIRING, recall_gradient, store_recall,  # 
                               store_recall_inputs, wired_lstm, wired_rnn)
 from rnnlab.widgets import (GatesExplorer, GateSurfaceExplorer, LSTMFlowExplorer,  # noqa: E402
                             StoreRecallExplorer)
-from rnnlab.widgets.storecall import BETWEEN, T_MAX, WRITE_AT  # noqa: E402
+from rnnlab.widgets.storecall import (BETWEEN, T_MAX, WRITE_AT, tanh_unit_traces,  # noqa: E402
+                                      wired_traces)
 
 from test_widgets import check_picture, sweep_points  # noqa: E402
 
@@ -75,6 +76,16 @@ def test_storecall_gradients_match_backprop(setting):
                                rtol=1e-9, atol=1e-300)
     np.testing.assert_allclose(d["rnn_grad"], recall_gradient(rnn, X, WRITE_AT, d["read_at"]),
                                rtol=1e-9, atol=1e-300)
+
+
+def test_fast_traces_are_the_library_models():
+    X = store_recall_inputs(T_MAX, WRITE_AT, 120, 150, noise=1.0, rng=1)
+    fast, lib = wired_traces(X, b_f=7.0, b_i=-3.0), store_recall(wired_lstm(b_f=7.0, b_i=-3.0), X)
+    for k in lib:
+        np.testing.assert_allclose(fast[k], lib[k], rtol=1e-12, atol=1e-14)
+    fast, lib = tanh_unit_traces(X, 1.1), store_recall(wired_rnn(1.1), X)
+    for k in lib:
+        np.testing.assert_allclose(fast[k], lib[k], rtol=1e-12, atol=1e-12)
 
 
 def test_storecall_default_keeps_the_value():

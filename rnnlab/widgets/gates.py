@@ -14,10 +14,10 @@ the weight from its signal (``b_i``, ``w_write_i``, ``b_f``, ``w_erase_f``, ``b_
 import numpy as np
 
 from ..plots.series import integer_steps
-from ..storecall import store_recall, wired_lstm
 from ..style import COLORS, CYCLE
 from .base import Explorer
 from .panels import stack_axes
+from .storecall import wired_traces
 
 T_GATES = 32
 EVENTS = {"write": (3, 18), "read": (12, 27), "erase": (15,)}
@@ -71,7 +71,8 @@ class GatesExplorer(Explorer):
                     ax.axvline(t, color=colors[name], lw=1, ls=":", alpha=0.8)
                 x_ax.text(t, 1.05, name, color=colors[name], ha="center", fontsize=9)
         x_ax.set_ylim(-1.1, 1.3)
-        x_ax.set_title("inputs: values, and write / read / erase signals (dotted)", loc="left", y=1.0)
+        x_ax.set_title("inputs: values, and write / read / erase signals (dotted)", loc="left",
+                       y=1.0)
         self.lines = {}
         for k in "ifgo":
             name = {"i": "i (write)", "f": "f (keep)", "g": "g (candidate)", "o": "o (read)"}[k]
@@ -101,7 +102,7 @@ class GatesExplorer(Explorer):
         self._freeze_axes(c_ax, *[a for a in c_ax.lines if a not in self.lines.values()])
 
     def _compute(self, v):
-        tr = store_recall(wired_lstm(**v, W_hy=1.0), self.X)
+        tr = wired_traces(self.X, **v, W_hy=1.0)   # = store_recall(wired_lstm(...), X)
         d = dict(v)
         d.update({k: tr[k] for k in "ifgoch"}, X=self.X[:, 0], events=EVENTS)
         return d

@@ -10,11 +10,12 @@ to b_f), ``scale`` (multiplies both recurrent matrices, W_h and W_hh) and ``T``.
 
 ``data``: as ``GradientFlowExplorer``'s (``dh`` label -> (T,)), plus ``dc`` (the LSTM's
 ||dL/dc_t||), ``lstm_ratio``/``rnn_ratio`` (log10 of ||dL/dc|| or ||dL/dh|| at lag T-1
-over lag 0, None past the float range) and ``mean_f`` (the mean forget gate over steps).
+over lag 0, None past the float range) and ``mean_f`` (the mean of sigmoid(b_f), where
+the forget gates start).
 """
 import numpy as np
 
-from ..flow import gradient_flow
+from ..activations import sigmoid
 from ..lstm import LSTM
 from ..plots.flow import shown
 from ..rnn import RNN
@@ -63,10 +64,7 @@ class LSTMFlowExplorer(GradientFlowExplorer):
         d["dc"] = shown(lstm.dc)[0]
         d["lstm_ratio"], d["rnn_ratio"] = _log_ratio(lstm.dc), _log_ratio(rnn.dh)
         model = self._models(v)["LSTM"]
-        X = np.random.default_rng(self.seed).standard_normal((v["T"], 1, 1))
-        with np.errstate(all="ignore"):
-            tr = model.forward(X)
-        d["mean_f"] = float(np.mean([c.f for c in tr.caches]))
+        d["mean_f"] = float(np.mean(sigmoid(model["b_f"])))    # where the forget gates start
         return d
 
     def note_for(self, d):
@@ -79,6 +77,6 @@ class LSTMFlowExplorer(GradientFlowExplorer):
         def said(ratio):
             return "past the float range" if ratio is None else format_ratio(ratio)
         return (f"At lag {T - 1} the LSTM's cell gradient ||dL/dc_t|| is "
-                f"{said(d['lstm_ratio'])} of its value at the loss (mean forget gate "
-                f"{d['mean_f']:.2f}); the RNN's ||dL/dh_t|| is {said(d['rnn_ratio'])} of its "
-                f"own.")
+                f"{said(d['lstm_ratio'])} of its value at the loss (forget gates near "
+                f"sigmoid(b_f) = {d['mean_f']:.2f}); the RNN's ||dL/dh_t|| is "
+                f"{said(d['rnn_ratio'])} of its own.")

@@ -1,13 +1,13 @@
-"""``StoreRecallExplorer``: the hand-wired LSTM cell keeps 4.2 (and its gradient); a tanh
-unit tries the same.
+"""``StoreRecallExplorer``: the hand-wired LSTM cell keeps 4.2 (and its gradient); a
+tanh unit tries the same.
 
     StoreRecallExplorer(b_f=10.0, b_i=-10.0, lag=100, w=1.0, between="random values")
 
 The cell of ``rnnlab.storecall`` (WIRING, with the sliders' biases) stores 4.2 at step 5
 and is read ``lag`` steps later; one tanh unit h_t = tanh(w h_{t-1} + 0.01 value_t),
-y_t = 100 h_t does the same job. With ``between="random values"`` every other step carries a random value
-in [-1, 1] on the value line (the LSTM's shut write gate keeps them out, the tanh unit
-adds them up). Top: the read-outs y_t of both (the LSTM's read gate is shut except at the
+y_t = 100 h_t does the same job. With ``between="random values"`` every other step
+carries a random value in [-1, 1] on the value line (the LSTM's shut write gate keeps
+them out, the tanh unit adds them up). Top: the read-outs y_t of both (the LSTM's read gate is shut except at the
 read, so its line shows the content 100 c_t instead, dashed). Bottom (log scale): how much
 of a change to the stored value reaches step t, the carried gradient prod f_s for the
 LSTM and prod w (1 - h_s^2) for the tanh unit.
@@ -17,10 +17,13 @@ LSTM and prod w (1 - h_s^2) for the tanh unit.
 path; equal to ``rnnlab.storecall.recall_gradient``),
 ``lstm_carry`` and ``rnn_carry`` (T,) the carried gradients (1 before the write).
 """
+import math
+
 import numpy as np
 
 from ..plots.series import integer_steps
-from ..storecall import STORED, WIRING, store_recall, store_recall_inputs, wired_lstm, wired_rnn
+from ..activations import sigmoid
+from ..storecall import STORED, WIRING, store_recall_inputs
 from ..style import COLORS
 from .base import Explorer
 from .panels import stack_axes
@@ -36,6 +39,33 @@ def carried(factors, start):
     out = np.ones(len(factors))
     out[start + 1:] = np.cumprod(factors[start + 1:])
     return out
+
+
+def wired_traces(X, **wiring):
+    """``store_recall(wired_lstm(**wiring), X)`` for B = 1, computed directly: with W_h = 0
+    the gates depend on the inputs only, so they are computed for all steps at once and
+    only c_t = f c_{t-1} + i g loops over time (what a slider move can afford)."""
+    w = {**WIRING, **wiring}
+    x = X[:, 0]
+    i = sigmoid(w["w_write_i"] * x[:, 1] + w["b_i"])
+    f = sigmoid(w["w_erase_f"] * x[:, 3] + w["b_f"])
+    g = np.tanh(w["w_value_g"] * x[:, 0])
+    o = sigmoid(w["w_read_o"] * x[:, 2] + w["b_o"])
+    c = np.empty(len(x))
+    prev = 0.0
+    for t, (f_t, w_t) in enumerate(zip(f.tolist(), (i * g).tolist())):
+        prev = c[t] = f_t * prev + w_t
+    h = o * np.tanh(c)
+    return {"i": i, "f": f, "g": g, "o": o, "c": c, "h": h, "y": w["W_hy"] * h}
+
+
+def tanh_unit_traces(X, w, u=WIRING["w_value_g"], v=WIRING["W_hy"]):
+    """``store_recall(wired_rnn(w, u, v), X)`` for B = 1, one scalar step at a time."""
+    h = np.empty(len(X))
+    prev = 0.0
+    for t, value in enumerate(X[:, 0, 0].tolist()):
+        prev = h[t] = math.tanh(w * prev + u * value)
+    return {"h": h, "y": v * h}
 
 
 class StoreRecallExplorer(Explorer):
@@ -105,9 +135,8 @@ class StoreRecallExplorer(Explorer):
         read_at = WRITE_AT + v["lag"]
         X = store_recall_inputs(T_MAX, WRITE_AT, read_at, value=STORED,
                                 noise=BETWEEN[v["between"]], rng=1)
-        lstm = wired_lstm(b_f=v["b_f"], b_i=v["b_i"])
-        rnn = wired_rnn(w=v["w"], u=WIRING["w_value_g"], v=WIRING["W_hy"])
-        a, b = store_recall(lstm, X), store_recall(rnn, X)
+        a = wired_traces(X, b_f=v["b_f"], b_i=v["b_i"])
+        b = tanh_unit_traces(X, v["w"])
         with np.errstate(all="ignore"):
             rnn_carry = carried(v["w"] * (1 - b["h"] ** 2), WRITE_AT)
         lstm_carry = carried(a["f"], WRITE_AT)
