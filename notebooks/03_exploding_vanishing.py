@@ -250,7 +250,8 @@ for s in [{}, {"init": "identity"}, {"activation": "sigmoid", "scale": 3.0},
     what = ("overflow" if d["overflow"] else "underflow to 0" if d["underflow"] else
             f"ratio {format_ratio(d['log10_ratio'])}")
     print(f"{d['activation']:7s} {d['init']:10s} scale {d['scale']:5g} T {d['T']:3d}: "
-          f"gamma sigma_max = {d['gamma_sigma']:.3g}, lag {d['T'] - 1} vs lag 0: {what}")
+          f"sigma_max {d['sigma_max']:.3g}, rho {d['rho']:.3g}, gamma sigma_max "
+          f"{d['gamma_sigma']:.3g}; lag {d['T'] - 1} vs lag 0: {what}")
 
 # %% [markdown]
 # ### Exercise 3: predict from $W_{hh}$ alone

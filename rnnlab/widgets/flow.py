@@ -111,7 +111,7 @@ class GradientFlowExplorer(Explorer):
         ax.set_ylabel("")
         ylabel = ax.text(-0.1, 0.5, "gradient norm", rotation=90, va="center", ha="center",
                          transform=ax.transAxes, fontsize=11, color=COLORS["text"])
-        ax.legend(loc="lower left", fontsize=8.5, ncols=2)
+        ax.legend(loc="upper right", fontsize=8.5)
         if "T" in self.controls:   # the longest sequence fits: the x-axis never changes
             ax.set_xlim(0, self.controls["T"].max - 1)
         self.ax, self.ylim = ax, ax.get_ylim()
