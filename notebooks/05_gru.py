@@ -16,13 +16,14 @@
 # %% [markdown]
 # # Chapter 5 · The GRU, and the three cells compared
 #
-# The LSTM of Chapter 4 keeps its memory on a lane of its own and guards it with three
-# gates. In 2014 Cho and colleagues proposed a lighter cell with the same trick, a state
-# that is copied forward unless a gate says otherwise, but with two gates and no separate
-# lane: the **gated recurrent unit** (GRU). This last chapter builds the GRU from the
-# LSTM, sorts out the two ways it is written (a classic source of bugs when weights move
-# between libraries), counts what each cell costs, and then races the tanh RNN, the LSTM
-# and the GRU against each other at equal size on the course's long-lag tasks.
+# The LSTM of [Chapter 4](04_lstm_gates.ipynb) keeps its memory on a lane of its own and
+# guards it with three gates. In 2014 Cho and colleagues proposed a lighter cell with the
+# same trick, a state that is copied forward unless a gate says otherwise, but with two
+# gates and no separate lane: the **gated recurrent unit** (GRU). This last chapter
+# builds the GRU from the LSTM, sorts out the two ways it is written (a classic source of
+# bugs when weights move between libraries), counts what each cell costs, and then races
+# the tanh RNN, the LSTM and the GRU against each other at equal size on the course's
+# long-lag tasks.
 #
 # **By the end of this chapter you can**
 #
@@ -441,7 +442,7 @@ for t in study.TASKS.values():
 # `rnnlab/data/study.npz`, made by
 #
 # ```bash
-# python -m rnnlab.study                # 3 tasks x 3 cells x 5 seeds, one progress line per run
+# python -m rnnlab.study        # 3 tasks x 3 cells x 5 seeds, a progress line per run
 # ```
 #
 # The shipped file, and the wall time of each run on the machine that made it:
@@ -508,20 +509,21 @@ print(f"the GRU's loss ends below a tenth of the RNN's: {last['GRU'] < 0.1 * las
 # %% [markdown]
 # ## 7. The course in four ideas
 #
-# 1. **Unrolling** (Chapter 1). A recurrent network is one cell applied at every step,
-#    its state carried forward; unrolled, it is a deep feed-forward network whose layers
-#    share their weights, so one model reads sequences of any length.
-# 2. **Backpropagation through time** (Chapter 2). Training is backpropagation on that
-#    unrolled graph: a shared weight's gradient is the sum of its per-step parts, and
-#    every step back multiplies the signal by one more Jacobian.
-# 3. **Products vanish or explode** (Chapter 3). Those products shrink or grow
-#    geometrically, bounded by $\gamma\,\sigma_{\max}(W_{hh})$ per step; clipping tames the
-#    growth, nothing so simple restores a vanished signal.
-# 4. **Gates make the factor learnable** (Chapters 4 and 5). The LSTM's cell and the
-#    GRU's state are carried by a multiplication with a gate value, $f_t$ or $z_t$,
-#    instead of a weight matrix and a squashing slope; the network learns to hold it near
-#    1 for as long as it must remember. The price is parameters (3 or 4 blocks instead of
-#    1) and time per step.
+# 1. **Unrolling** ([Chapter 1](01_unrolling.ipynb)). A recurrent network is one cell
+#    applied at every step, its state carried forward; unrolled, it is a deep
+#    feed-forward network whose layers share their weights, so one model reads sequences
+#    of any length.
+# 2. **Backpropagation through time** ([Chapter 2](02_bptt.ipynb)). Training is
+#    backpropagation on that unrolled graph: a shared weight's gradient is the sum of its
+#    per-step parts, and every step back multiplies the signal by one more Jacobian.
+# 3. **Products vanish or explode** ([Chapter 3](03_exploding_vanishing.ipynb)). Those
+#    products shrink or grow geometrically, bounded by $\gamma\,\sigma_{\max}(W_{hh})$
+#    per step; clipping tames the growth, nothing so simple restores a vanished signal.
+# 4. **Gates make the factor learnable** ([Chapter 4](04_lstm_gates.ipynb) and this
+#    chapter). The LSTM's cell and the GRU's state are carried by a multiplication with a
+#    gate value, $f_t$ or $z_t$, instead of a weight matrix and a squashing slope; the
+#    network learns to hold it near 1 for as long as it must remember. The price is
+#    parameters (3 or 4 blocks instead of 1) and time per step.
 #
 # ## Recap
 #
