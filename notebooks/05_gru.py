@@ -485,7 +485,7 @@ drawing = plot_study(results)
 
 # %% tags=["nbval-ignore-output"]
 live = LiveCurves(["RNN", "GRU"], study.TASKS["long_lag"].steps, "training loss",
-                  colors=CELL_COLORS)
+                  colors=CELL_COLORS, every=50)
 slice_runs = {}
 for cell in ("RNN", "GRU"):
     slice_runs[cell] = study.run("long_lag", cell, seed=0,

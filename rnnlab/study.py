@@ -110,7 +110,8 @@ def run(task, cell, seed, steps=None, evals=11, callback=None):
     evenly spaced steps (the first before training). Keys: ``eval_steps`` (evals,),
     ``scores`` (evals,), ``loss`` (steps,) the training loss, ``score`` the final score,
     ``success`` (score >= goal), ``seconds``, ``H``, ``n_params``, ``diverged``.
-    ``callback(step, history)`` is passed on to ``train`` (e.g. a live plot).
+    ``callback(step, history)`` is passed on to ``train`` (e.g. a live plot). BLAS runs
+    on one thread meanwhile (with threadpoolctl installed): these matrices are small.
     """
     task = TASKS[task] if isinstance(task, str) else task
     steps = task.steps if steps is None else steps
@@ -129,11 +130,16 @@ def run(task, cell, seed, steps=None, evals=11, callback=None):
             measure()
         return callback(step, history) if callback is not None else None
 
-    start = time.perf_counter()
-    measure()
-    history = train(model, task.batches, Adam(lr=task.lr), steps, clip=1.0, rng=seed,
-                    callback=every_step)
-    seconds = time.perf_counter() - start
+    limits = _one_blas_thread()
+    try:
+        start = time.perf_counter()
+        measure()
+        history = train(model, task.batches, Adam(lr=task.lr), steps, clip=1.0, rng=seed,
+                        callback=every_step)
+        seconds = time.perf_counter() - start
+    finally:
+        if limits is not None:
+            limits.restore_original_limits()
     while len(scores) < len(eval_steps):        # a diverged run keeps its last score
         scores.append(scores[-1])
     loss = np.full(steps, np.nan)
@@ -249,12 +255,7 @@ def main(argv=None):
                         help="training steps per run (default: each task's own)")
     parser.add_argument("--out", type=Path, default=FILE, help="where to write the .npz")
     args = parser.parse_args(argv)
-    limits = _one_blas_thread()
-    try:
-        res = run_study(args.tasks, CELLS, range(args.seeds), steps=args.steps)
-    finally:
-        if limits is not None:
-            limits.restore_original_limits()
+    res = run_study(args.tasks, CELLS, range(args.seeds), steps=args.steps)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     res.save(args.out)
     print(f"wrote {args.out} ({res.total_seconds / 60:.1f} min)")
