@@ -18,10 +18,11 @@
 #
 # [Chapter 2](02_bptt.ipynb) ended with a warning: every step back through time
 # multiplies the gradient by one more Jacobian. Multiply enough numbers and the product
-# either dies out or blows up. This chapter is about that one fact and what it does to training: an error surface
-# with a cliff, a gradient that cannot reach the start of a sequence, and the remedies
-# that work, half work, or do not touch the problem. It follows Pascanu, Mikolov &
-# Bengio, "On the difficulty of training recurrent neural networks" (2013).
+# either dies out or blows up. This chapter is about that one fact and what it does to
+# training: an error surface with a cliff, a gradient that cannot reach the start of a
+# sequence, and the remedies that work, half work, or do not touch the problem. It
+# follows Pascanu, Mikolov & Bengio, "On the difficulty of training recurrent neural
+# networks" (2013).
 #
 # **By the end of this chapter you can**
 #
@@ -47,16 +48,14 @@ import time
 import numpy as np
 
 import rnnlab as rl
-from rnnlab import tasks
 from rnnlab.checks import check_clip_by_norm, check_one_unit_grad, check_predictions
 from rnnlab.checks.ch03 import PREDICT_CASES, case_numbers
-from rnnlab.cliff import (descend, fixed_points, fold_range, one_unit_loss, one_unit_trajectory,
-                          wall_b, wall_w_min)
+from rnnlab.cliff import fixed_points, fold_range, one_unit_loss, one_unit_trajectory, wall_b, \
+    wall_w_min
 from rnnlab.experiments.remedies import load_results, run_remedy, table
 from rnnlab.flow import GAMMA, gradient_flow, jacobian_bound
 from rnnlab.plots import subplots
 from rnnlab.plots.cliff import cliff_surface, plot_cliff_3d, plot_cliff_map, plot_unit_map
-from rnnlab.plots.flow import plot_flow
 from rnnlab.style import COLORS, CYCLE
 from rnnlab.widgets import BifurcationExplorer, CliffExplorer, GradientFlowExplorer, \
     RepeatExplorer
@@ -124,7 +123,8 @@ for name, v in slopes.items():
 # $\sigma_{\max}(W_{hh})$, and $\operatorname{diag}(f')$ by at most $\gamma$. So every step
 # back can stretch the gradient by at most $\gamma\,\sigma_{\max}$, and $k$ steps back
 #
-# $$\Big\| \frac{\partial h_t}{\partial h_{t-k}} \Big\| \;\le\; (\gamma\, \sigma_{\max}(W_{hh}))^k .$$
+# $$\Big\| \frac{\partial h_t}{\partial h_{t-k}} \Big\| \;\le\;
+#   (\gamma\, \sigma_{\max}(W_{hh}))^k .$$
 #
 # Below, a random tanh RNN of 8 units reads 60 steps. We build the product of Jacobians
 # over the last $k$ steps by hand, as in Chapter 2, and compare its norm with the bound.

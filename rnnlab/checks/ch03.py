@@ -96,7 +96,8 @@ def check_one_unit_grad(one_unit_grad):
                     f"dL/dx_t s(x_{{t-1}}) to dL/dw and dL/dx_t to dL/db, then multiply "
                     f"dL/dx_t by w s'(x_{{t-1}}).")
     return ("dL/dw and dL/db match rnnlab.cliff.one_unit_loss at four points, slow "
-            "dynamics included: the chain passes through w s'(x_{t-1}) at every one of the 50 steps.")
+            "dynamics included: the chain passes through w s'(x_{t-1}) at every one of the "
+            "50 steps.")
 
 
 # ---------------------------------------------------------------- (b) clipping by global norm
