@@ -20,7 +20,8 @@
 # back is a product of $k$ Jacobians, and unless those sit exactly at size 1 it vanishes
 # or explodes. Hochreiter and Schmidhuber's answer (1997) was to build a unit whose
 # memory is a plain sum, with a self-loop of weight exactly 1, and to put multiplicative
-# *gates* around it that decide when to write, when to keep and when to read. This chapter
+# *gates* around it that decide when to write and when to read (a gate that decides what
+# to keep came two years later). This chapter
 # builds that cell piece by piece, lets you open and close its gates by hand, and then
 # watches an LSTM solve a task that a vanilla RNN of the same size does not.
 #
@@ -268,7 +269,8 @@ print(f"write at step {write_at}: i = {run['i'][write_at]:.5f}, content 100 c = 
       f"{100 * run['c'][write_at]:.4f}")
 print(f"between: i at most {np.delete(run['i'], write_at).max():.1e}, f at least "
       f"{run['f'][:erase_at].min():.5f}, o at most {np.delete(run['o'], read_at).max():.1e}")
-print(f"read at step {read_at}: y = {run['y'][read_at]:.3f} (stored {STORED})")
+print(f"read at step {read_at}: y = {run['y'][read_at]:.3f} (stored {STORED}); the forget "
+      f"gates in between keep {run['f'][write_at + 1:read_at + 1].prod():.3f} of it")
 print(f"after the erase at step {erase_at}: "
       f"100 |c| <= {100 * np.abs(run['c'][erase_at:]).max():.0e}")
 print("\ndy_read / d(value written), by backpropagation:")
@@ -316,8 +318,10 @@ for setting in ({"b_f": 5.0}, {"between": "zeros"}, {"between": "zeros", "w": 0.
 #
 # Fill in the eight numbers so that the cell stores a value on "write", keeps it among
 # random values, shows it on "read" and drops it on "erase". The check stores 4.2 for 30
-# steps and -3 for 100 steps, and says which gate misbehaves and at which step. (Work
-# it out before you look at `WIRING`.)
+# steps and -3 for 100 steps, and says which gate misbehaves and at which step. The
+# table above is one answer; find your own, one that keeps more than 99.9% of the value
+# over 100 steps (how large must $b_f$ be?), and try a few wrong ones to see the check
+# name the gate.
 
 # %%
 my_wiring = {
