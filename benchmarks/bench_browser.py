@@ -380,8 +380,8 @@ def report(notebooks, args, results, kernel):
             line += f" | {np.median(k):8.1f}" if k else f" | {'-':>8s}"
             print(line)
     if args.drag:
-        print("\ndrag (the slider with the most values, about 1 s): values passed, "
-              "frames drawn, release to last frame ms")
+        print("\ndrag (the slider with the most values, about 1 s): values seen at the 40 "
+              "mouse moves, frames drawn, release to last frame ms")
         for nb in notebooks:
             for d in dprs:
                 for label, (cname, r) in results[(nb.stem, d)][1].items():
