@@ -131,9 +131,9 @@ print(rl.__doc__)
 # | | chapter | what you will touch |
 # |---|---|---|
 # | 01 | [Unrolling](01_unrolling.ipynb): sequences, recurrence, shared weights | a state that remembers a letter; the unrolled graph; input/output arrangements; Jaeger's timer trained in seconds; deep and bidirectional RNNs |
-# | 02 | Backpropagation through time *(coming next)* | the backward pass step by step; gradient checking; truncated BPTT |
-# | 03 | Exploding and vanishing gradients *(coming next)* | repeated multiplication; Pascanu's error cliff and gradient clipping; the spectral radius of $W_{hh}$ |
-# | 04 | LSTM gates *(coming next)* | the memory cell and its gates; store and recall a value; the adding problem |
-# | 05 | GRU *(coming next)* | update and reset gates; both conventions; RNN, LSTM and GRU compared |
+# | 02 | [Backpropagation through time](02_bptt.ipynb): gradients through the unrolled graph | the backward pass step by step on the unrolled graph; why a shared weight's gradient is a sum; the chain of Jacobians; gradient checking and five bugs to find; truncated BPTT and memory |
+# | 03 | [Exploding and vanishing gradients](03_exploding_vanishing.ipynb): products of Jacobians and the 1/gamma boundary | repeated multiplication; Pascanu's error cliff and gradient clipping; fixed points and bifurcations; the spectral radius of $W_{hh}$; remedies measured |
+# | 04 | [LSTM gates](04_lstm_gates.ipynb): the memory cell and its gates | open and close the gates by hand; store and recall 4.2 across 100 steps; gradient flow beside a vanilla RNN; the adding problem |
+# | 05 | [GRU](05_gru.ipynb): the GRU, and the three cells compared | update and reset gates; both conventions side by side; parameter budgets; RNN, LSTM and GRU raced on long lags |
 #
 # Start with [chapter 1](01_unrolling.ipynb).
