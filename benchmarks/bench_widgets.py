@@ -3,12 +3,11 @@
 For each explorer, each control is swept over its range (50 values a slider; a dropdown
 cycles through its options), and each update is timed together with a synchronous
 ``fig.canvas.draw()`` so the rendering is measured, not just the ``draw_idle`` request.
-The canvas is the explorer's own ipympl canvas (Agg underneath), set up as when a
-browser is connected: every draw renders the frame and encodes the PNG diff that ipympl
-sends. ``--headless`` keeps ipympl's extra full-PNG snapshot, which it makes only while
-no browser has connected (e.g. under nbconvert).
+The canvas is the explorer's own live ipympl canvas (Agg underneath): every draw renders
+the whole frame and encodes the PNG that the page receives. This is the kernel's share
+of a slider move; ``benchmarks/bench_browser.py`` measures the whole wait in a browser.
 
-    python benchmarks/bench_widgets.py [--n 50] [--headless]
+    python benchmarks/bench_widgets.py [--n 50]
 
 Targets (course conventions): median <= 30 ms and p95 <= 60 ms per explorer.
 """
@@ -21,9 +20,11 @@ import rnnlab as rl
 from rnnlab import tasks
 from rnnlab.optim import Adam
 from rnnlab.train import train
-from rnnlab.widgets import BPTTExplorer, TimerExplorer, UnrollExplorer
-from rnnlab.widgets import GatesExplorer, GateSurfaceExplorer, LSTMFlowExplorer, StoreRecallExplorer
-from rnnlab.widgets import BifurcationExplorer, CliffExplorer, GradientFlowExplorer, RepeatExplorer
+from rnnlab.pretrained import timer_rnn
+from rnnlab.widgets import (BifurcationExplorer, BPTTExplorer, CellsFlowExplorer, CliffExplorer,
+                            GatesExplorer, GateSurfaceExplorer, GradientFlowExplorer,
+                            GRUGatesExplorer, LSTMFlowExplorer, RepeatExplorer,
+                            StoreRecallExplorer, TimerExplorer, UnrollExplorer)
 
 TARGET_MEDIAN_MS, TARGET_P95_MS = 30.0, 60.0
 
@@ -39,10 +40,8 @@ def sweep_values(control, n):
     return [float(v) for v in values]
 
 
-def time_explorer(explorer, n, headless):
+def time_explorer(explorer, n):
     """Milliseconds per update + draw, per control: dict name -> array."""
-    if not headless and hasattr(explorer.canvas, "syncing_data_url"):
-        explorer.canvas.syncing_data_url = False   # what a connected browser switches off
     explorer.fig.canvas.draw()                      # first frame: fills the static cache
     times = {}
     for name, control in explorer.controls.items():
@@ -68,13 +67,11 @@ def trained_timer(H, seed=0):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=50, help="values per slider")
-    parser.add_argument("--headless", action="store_true",
-                        help="keep ipympl's no-browser PNG snapshot in every draw")
     args = parser.parse_args()
     explorers = {
         "UnrollExplorer(T=12)": UnrollExplorer(T=12),
         "TimerExplorer(H=8, lines)": TimerExplorer(trained_timer(8)),
-        "TimerExplorer(H=16, heatmap)": TimerExplorer(trained_timer(16)),
+        "TimerExplorer(H=16, heatmap, shipped)": TimerExplorer(timer_rnn()),
         "BPTTExplorer(T=12)": BPTTExplorer(T=12),
         "GatesExplorer": GatesExplorer(),
         "StoreRecallExplorer": StoreRecallExplorer(),
@@ -84,11 +81,13 @@ def main():
         "GradientFlowExplorer": GradientFlowExplorer(),
         "CliffExplorer": CliffExplorer(),
         "BifurcationExplorer": BifurcationExplorer(),
+        "GRUGatesExplorer(T=36)": GRUGatesExplorer(T=36),
+        "CellsFlowExplorer(budget=600)": CellsFlowExplorer(budget=600),
     }
     print(f"{'explorer':30s} {'control':10s} {'n':>4s} {'median ms':>10s} {'p95 ms':>8s}")
     failed = []
     for label, ex in explorers.items():
-        times = time_explorer(ex, args.n, args.headless)
+        times = time_explorer(ex, args.n)
         for name, ms in times.items():
             print(f"{label:30s} {name:10s} {len(ms):4d} {np.median(ms):10.1f} "
                   f"{np.percentile(ms, 95):8.1f}")

@@ -21,7 +21,10 @@ Speed: frozen artists are rendered once into a picture (``StaticLayer``) and pas
 every redraw, so a slider move renders only the lines and patches that move; texts,
 ticks and mathtext (the slow part of a matplotlib frame) are never drawn again. After
 changing something frozen (new axis limits, a new title), call
-``self.static_layer.invalidate()``; it is then rendered once more at the next draw.
+``self.static_layer.invalidate()``; it is then rendered once more at the next draw. A
+frozen part that switches between a few looks (say, axis limits from a short list) sets
+``self.static_layer.state`` to a label of the look instead: each look is rendered once
+and then pasted like the rest.
 
 Displaying an explorer (last line of a cell, or ``display(ex)``) shows the controls, the
 canvas and the note as one widget, then a PNG of the current state as its own output for
@@ -57,30 +60,36 @@ class StaticLayer(Artist):
     itself (matplotlib includes animated artists when saving), so the layer steps aside.
     """
 
+    max_cached = 8   # pictures kept: (canvas size, dpi, state) combinations
+
     def __init__(self, artists):
         super().__init__()
         self.artists = list(artists)
         self.set_zorder(-1e9)
-        self._key, self._pixels = None, None
+        self.state = None     # a label of how the frozen artists look (e.g. axis limits)
+        self._cache = {}      # (width, height, dpi, state) -> picture
         for a in self.artists:
             a.set_animated(True)
 
     def invalidate(self):
         """Render the frozen artists again at the next draw (after changing one of them)."""
-        self._key = None
+        self._cache.clear()
 
     def draw(self, renderer):
         fig = self.get_figure(root=True)
         if not self.get_visible() or fig.canvas.is_saving():
             return
-        key = (int(renderer.width), int(renderer.height), float(renderer.dpi))
-        if key != self._key:
-            self._pixels, self._key = self._render(*key), key
+        key = (int(renderer.width), int(renderer.height), float(renderer.dpi), self.state)
+        if key not in self._cache:
+            if len(self._cache) >= self.max_cached:
+                self._cache.clear()
+            self._cache[key] = self._render(*key[:3])
+        pixels = self._cache[key]
         if hasattr(renderer, "restore_region"):   # Agg: a plain copy, no blending
-            renderer.restore_region(self._pixels)
+            renderer.restore_region(pixels)
         else:
             gc = renderer.new_gc()
-            renderer.draw_image(gc, 0, 0, np.asarray(self._pixels)[::-1])
+            renderer.draw_image(gc, 0, 0, np.asarray(pixels)[::-1])
             gc.restore()
 
     def _render(self, width, height, dpi):

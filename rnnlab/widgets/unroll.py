@@ -204,11 +204,8 @@ class UnrollExplorer(Explorer):
         self.axes = {"graph": g_ax, "hidden": h_ax, "preactivation": a_ax}
         self._freeze_axes(g_ax, *self.graph.static_artists())
         self._freeze_axes(h_ax, *h_ax.lines[:2])   # the dotted +-1 lines
-        # a_t's y axis follows its range, so it stays live: re-rendering every frozen
-        # artist for a new range would cost far more than drawing one axis each frame
-        a_ax.patch.set_visible(False)
-        self._freeze(a_ax.xaxis, *a_ax.spines.values(), a_ax.title, a_ax._left_title,
-                     a_ax._right_title, a_ax.get_legend())
+        # a_t's y range is one of A_LIMITS: the static layer keeps a picture for each
+        self._freeze_axes(a_ax)
 
     @staticmethod
     def _xy(name, steps, values):
@@ -275,6 +272,7 @@ class UnrollExplorer(Explorer):
         lim = next((v for v in A_LIMITS if top <= 0.95 * v), A_LIMITS[-1])
         if a_ax.get_ylim()[1] != lim:
             a_ax.set_ylim(-lim, lim)
+        self.static_layer.state = lim       # its frozen y axis: one cached picture per range
 
     def note_for(self, data):
         """The note for ``data`` from ``compute`` or ``update`` (one plain-words sentence)."""
