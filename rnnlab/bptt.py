@@ -174,9 +174,18 @@ def bptt(model, X, target, loss="mse", mask=None, state0=None, k=None, truncatio
     dY = _check_dY(dY, trace, finite=False)   # inf/NaN when the forward pass exploded
     grads, dX, dstate0, dh, dc = _backward(model, trace, dY, k, truncation)
     # ... and the first thing that overflowed is reported once, in words
-    report(forward_problem(model, trace) or loss_problem(L, trace.Y)
-           or gradient_problem(model, grads, dh, [("dX", dX)]))
+    if not _all_finite(L, [*trace.states.values(), trace.Y, *grads.values(), dh, dX]):
+        report(forward_problem(model, trace) or loss_problem(L, trace.Y)
+               or gradient_problem(model, grads, dh, [("dX", dX)]))
     return BPTTResult(L, grads, dX, dstate0, dh, dc, trace)
+
+
+def _all_finite(L, arrays):
+    """True when ``L`` and every array are finite, in one summing pass per array: a sum
+    that is finite proves that each term is (an inf or NaN term makes the sum inf or NaN).
+    A finite array whose sum overflows gives False, and the exact checks then decide."""
+    with np.errstate(all="ignore"):
+        return bool(np.isfinite(L)) and all(np.isfinite(np.sum(a)) for a in arrays)
 
 
 def _check_time_major(X, target, loss):

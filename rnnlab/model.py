@@ -139,7 +139,8 @@ class Recurrent:
             Hs = states["h"]
             Y = Hs @ self.params["W_hy"] + self.params["b_y"] if self.O is not None else Hs
         trace = Trace(X, Y, states, s0, caches)
-        report(forward_problem(self, trace))
+        if np.geterr()["over"] != "ignore":  # under "ignore" report() would stay silent
+            report(forward_problem(self, trace))
         return trace
 
     # -- what each cell provides ------------------------------------------------------
