@@ -6,6 +6,7 @@ Usage::
     python benchmarks/bench_engine.py --quick       # fewer sizes
     python benchmarks/bench_engine.py --repeat 9    # timed runs per entry (default 7)
     python benchmarks/bench_engine.py --stat median # median instead of best of N
+    python benchmarks/bench_engine.py --dtype float64  # one dtype only
 
 What is timed, per cell (RNN tanh, LSTM, GRU), dtype (float64, float32), T, B, H:
 
@@ -18,8 +19,9 @@ What is timed, per cell (RNN tanh, LSTM, GRU), dtype (float64, float32), T, B, H
 
 No output layer (O = None), D = H (so D = 1 when H = 1), zero initial states, weights copied
 from rnnlab into torch (the two losses are compared once per entry as a check). Each entry
-is warmed up twice, then timed ``--repeat`` times; the table shows the BEST (minimum) time
-in ms, the one least disturbed by other processes (``--stat median`` for the median).
+is warmed up twice, then timed ``--repeat`` times, rnnlab and torch in turn (so that a change
+in the machine's load falls on both alike); the table shows the BEST (minimum) time in ms,
+the one least disturbed by other processes (``--stat median`` for the median).
 torch runs with as many threads as numpy's BLAS uses (both are printed).
 ratio = rnnlab / torch (above 1: rnnlab is slower). For float32 LSTM an extra column times
 torch with oneDNN disabled: PyTorch's float32 LSTM on CPU otherwise runs oneDNN's fused
@@ -80,6 +82,22 @@ def time_ms(fn, repeat, stat, warmup=2):
     return 1e3 * (min(times) if stat == "min" else statistics.median(times))
 
 
+def time_ms_alternating(fns, repeat, stat, warmup=2):
+    """``time_ms`` of several functions run in turn (f1, f2, ..., f1, f2, ...), so that a
+    change in the machine's load falls on all of them alike: one time per function."""
+    for _ in range(warmup):
+        for fn in fns:
+            fn()
+    times = [[] for _ in fns]
+    for _ in range(repeat):
+        for fn, ts in zip(fns, times):
+            t0 = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t0)
+    pick = min if stat == "min" else statistics.median
+    return [1e3 * pick(ts) for ts in times]
+
+
 def rnnlab_case(cell, dtype, T, B, H, rng):
     """An rnnlab model (D = H), inputs X (T, B, H) and a closure: bptt with mse to zeros."""
     m = CELLS[cell][0](H, H, rng=0, dtype=dtype)
@@ -112,20 +130,20 @@ def torch_case(cell, m, X):
 def bench_entry(cell, dname, T, B, H, args, rng):
     """(rnnlab ms, torch ms or None, torch without oneDNN ms or None) for one entry."""
     m, X, run = rnnlab_case(cell, DTYPES[dname], T, B, H, rng)
-    ours = time_ms(run, args.repeat, args.stat)
     if torch is None:
-        return ours, None, None
+        return time_ms(run, args.repeat, args.stat), None, None
     trun = torch_case(cell, m, X)
     if not np.isclose(trun(), run(), rtol=1e-4 if dname == "float32" else 1e-10):
         print(f"warning: rnnlab and torch losses differ for {cell} {dname} {T} {B} {H}")
-    theirs = time_ms(trun, args.repeat, args.stat)
-    plain = None
-    if cell == "LSTM" and dname == "float32":
+    if cell != "LSTM" or dname != "float32":
+        return (*time_ms_alternating([run, trun], args.repeat, args.stat), None)
+
+    def plain_run():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # a note about TF32 on Intel GPUs
             with torch.backends.mkldnn.flags(enabled=False):
-                plain = time_ms(trun, args.repeat, args.stat)
-    return ours, theirs, plain
+                return trun()
+    return tuple(time_ms_alternating([run, trun, plain_run], args.repeat, args.stat))
 
 
 def fmt(x, width):
@@ -154,13 +172,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer sizes")
     parser.add_argument("--repeat", type=int, default=7, help="timed runs per entry")
+    parser.add_argument("--dtype", choices=tuple(DTYPES), action="append",
+                        help="only this dtype (may be repeated; default: both)")
     parser.add_argument("--stat", choices=("min", "median"), default="min",
                         help="best of the runs (default) or their median")
     args = parser.parse_args()
     grid = QUICK if args.quick else GRID
     print_header(args)
     rng = np.random.default_rng(0)
-    for cell, dname, T, B, H in itertools.product(CELLS, DTYPES, grid["T"], grid["B"], grid["H"]):
+    dtypes = args.dtype or tuple(DTYPES)
+    for cell, dname, T, B, H in itertools.product(CELLS, dtypes, grid["T"], grid["B"], grid["H"]):
         ours, theirs, plain = bench_entry(cell, dname, T, B, H, args, rng)
         ratio = None if theirs is None else ours / theirs
         ratio_plain = None if plain is None else ours / plain
