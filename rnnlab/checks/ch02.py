@@ -220,24 +220,6 @@ def _cubic_grad(w, c):
     return 3 * c * w ** 2 + 3 * np.cos(3 * w)
 
 
-def _call_in_place(fn, name, *args):
-    """``fn(*args)`` on the very arrays given (a gradient check must perturb the array that
-    ``f`` reads, so nothing is copied); errors become Wrong, ``None`` NotAttempted."""
-    if not callable(fn):
-        raise Wrong(f"pass your function {name} itself, not a {type(fn).__name__}.")
-    try:
-        out = fn(*args)
-    except NotImplementedError:
-        raise NotAttempted(f"Replace `raise NotImplementedError` in {name} with your code, "
-                           f"then run this cell again.") from None
-    except Exception as err:
-        raise Wrong(f"your {name} raised {type(err).__name__}: {err}") from None
-    if out is None:
-        raise NotAttempted(f"{name} returned None. If you have written it, check that it "
-                           f"ends with a `return` statement.")
-    return out
-
-
 def _eps_of(fn):
     """The default of the learner's ``eps`` argument, or raise NotAttempted/Wrong."""
     try:
@@ -289,7 +271,7 @@ def _judge_numerical_gradient(numerical_gradient, eps):
     rng = np.random.default_rng(31)
     w, c = rng.uniform(-1, 1, (3, 4)), rng.uniform(0.5, 1.5, (3, 4))
     w_before = w.copy()
-    out = _call_in_place(numerical_gradient, "numerical_gradient", lambda: _cubic(w, c), w)
+    out = call(numerical_gradient, "numerical_gradient", lambda: _cubic(w, c), w, in_place=True)
     g = answer_array(out, "the returned gradient", ("R", "C"), {"R": 3, "C": 4})
     if not np.array_equal(w, w_before):
         moved = int((w != w_before).sum())
@@ -382,8 +364,8 @@ def check_gradient_check(numerical_gradient, relative_error):
     from ..losses import mse
 
     analytic = bptt(model, X, target).grads["W_hh"]
-    numeric = _call_in_place(numerical_gradient, "numerical_gradient",
-                             lambda: mse(model(X), target)[0], model["W_hh"])
+    numeric = call(numerical_gradient, "numerical_gradient",
+                   lambda: mse(model(X), target)[0], model["W_hh"], in_place=True)
     if not library_relative_error(numeric, library_numerical_gradient(
             lambda: mse(model(X), target)[0], model["W_hh"], eps)) < 1e-6:
         raise Wrong("right on the test function, but not on an RNN's loss: does your "
