@@ -54,6 +54,28 @@ def sweep_points(control):
     return [control.min, mid, control.max]
 
 
+def sweep_every_control(ex, corners=True):
+    """Every control of ``ex`` at both ends and the middle, then (``corners``) all controls
+    at their low ends and at their high ends at once, with warnings as errors: each picture
+    is drawn and checked, and the explorer is put back where it started."""
+    start = dict(ex.values)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for name, control in ex.controls.items():
+            for value in sweep_points(control):
+                data = ex.update(**{name: value})
+                assert data is ex.data and control.value == value
+                ex.fig.canvas.draw()
+                check_picture(ex)
+            ex.update(**{name: start[name]})
+        if corners:
+            for i in (0, -1):
+                ex.update(**{n: sweep_points(c)[i] for n, c in ex.controls.items()})
+                ex.fig.canvas.draw()
+                check_picture(ex)
+    ex.update(**start)
+
+
 def numbers_in(data):
     for key, value in data.items():
         if isinstance(value, (int, float, np.ndarray)) and not isinstance(value, bool):

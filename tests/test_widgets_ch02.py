@@ -15,7 +15,7 @@ from rnnlab.plots.gradflow import draw_gradient_flow  # noqa: E402
 from rnnlab.widgets import BPTTExplorer  # noqa: E402
 from rnnlab.widgets.bptt import H_INIT, one_unit_bptt  # noqa: E402
 
-from test_widgets import check_picture, sweep_points  # noqa: E402
+from test_widgets import check_picture, sweep_every_control  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -32,14 +32,9 @@ def one_unit_model(w_hh):
 
 
 def test_every_control_at_both_ends_and_middle(explorer):
+    sweep_every_control(explorer)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        for name, control in explorer.controls.items():
-            for value in sweep_points(control):
-                data = explorer.update(**{name: value})
-                assert control.value == value and data is explorer.data
-                explorer.fig.canvas.draw()
-                check_picture(explorer)
         for w in (-2.0, 0.0, 2.0):          # corners: every setting at once
             for loss in ("every step", "last step"):
                 explorer.update(w_hh=w, loss=loss, k=1, step=11)

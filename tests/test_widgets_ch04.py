@@ -18,7 +18,7 @@ from rnnlab.widgets import (GatesExplorer, GateSurfaceExplorer, LSTMFlowExplorer
 from rnnlab.widgets.storecall import (BETWEEN, T_MAX, WRITE_AT, tanh_unit_traces,  # noqa: E402
                                       wired_traces)
 
-from test_widgets import check_picture, sweep_points  # noqa: E402
+from test_widgets import sweep_every_control  # noqa: E402
 
 EXPLORERS = {"gates": GatesExplorer, "storecall": StoreRecallExplorer,
              "flow": lambda: LSTMFlowExplorer(H=8), "surface": GateSurfaceExplorer}
@@ -32,23 +32,7 @@ def explorer(request):
 
 
 def test_every_control_at_both_ends_and_middle(explorer):
-    start = dict(explorer.values)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        for name, control in explorer.controls.items():
-            for value in sweep_points(control):
-                data = explorer.update(**{name: value})
-                assert data is explorer.data
-                explorer.fig.canvas.draw()
-                check_picture(explorer)
-            explorer.update(**{name: start[name]})
-        lows = {n: sweep_points(c)[0] for n, c in explorer.controls.items()}
-        highs = {n: sweep_points(c)[-1] for n, c in explorer.controls.items()}
-        for corner in (lows, highs):
-            explorer.update(**corner)
-            explorer.fig.canvas.draw()
-            check_picture(explorer)
-    explorer.update(**start)
+    sweep_every_control(explorer)
 
 
 def test_gates_traces_are_the_wired_cell():

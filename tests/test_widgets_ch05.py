@@ -16,7 +16,7 @@ from rnnlab.flow import gradient_flow  # noqa: E402
 from rnnlab.widgets import CellsFlowExplorer, GRUGatesExplorer  # noqa: E402
 from rnnlab.widgets.gru_gates import gru_traces, one_unit_gru, pulse_input  # noqa: E402
 
-from test_widgets import check_picture, sweep_points  # noqa: E402
+from test_widgets import sweep_every_control  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -35,22 +35,7 @@ def cells():
 
 @pytest.mark.parametrize("kind", ["gates", "cells"])
 def test_every_control_at_both_ends_and_middle(kind, gates, cells):
-    ex = {"gates": gates, "cells": cells}[kind]
-    start = dict(ex.values)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        for name, control in ex.controls.items():
-            for value in sweep_points(control):
-                data = ex.update(**{name: value})
-                assert control.value == value and data is ex.data
-                ex.fig.canvas.draw()
-                check_picture(ex)
-        corners = [{k: sweep_points(c)[i] for k, c in ex.controls.items()} for i in (0, -1)]
-        for corner in corners:
-            ex.update(**corner)
-            ex.fig.canvas.draw()
-            check_picture(ex)
-    ex.update(**start)
+    sweep_every_control({"gates": gates, "cells": cells}[kind])
 
 
 def test_gate_traces_match_the_library_step(gates):
