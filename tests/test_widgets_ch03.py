@@ -7,7 +7,6 @@ import matplotlib
 
 matplotlib.use("Agg")  # before anything imports pyplot
 
-import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from rnnlab.widgets import BifurcationExplorer, CliffExplorer, RepeatExplorer  # noqa: E402
