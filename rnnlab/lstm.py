@@ -135,7 +135,9 @@ class LSTM(Recurrent):
 
     Fused parameters ``W_x`` (D, 4H), ``W_h`` (H, 4H), ``b`` (4H,), gate order i, f, g, o;
     each gate is also a view by name: ``W_xf``, ``W_hf``, ``b_f`` (and likewise i, g, o).
-    ``forget_bias`` is added to ``b_f`` after initialization (Jozefowicz et al. 2015 use 1).
+    ``forget_bias`` is added to ``b_f`` after initialization (Jozefowicz et al. 2015 use 1);
+    ``input_bias`` is added to ``b_i`` (negative values start the input gates nearly shut,
+    Hochreiter & Schmidhuber's 1997 remedy against internal state drift). Both default to 0.
     """
 
     state_names = ("h", "c")
@@ -144,13 +146,16 @@ class LSTM(Recurrent):
     hidden_name = "W_h"
 
     def __init__(self, D, H, O=None, forget_bias=0.0, init="pytorch", rng=None,
-                 dtype=np.float64):
-        if isinstance(forget_bias, bool) or not isinstance(forget_bias, (int, float, np.number)) \
-                or not np.isfinite(forget_bias):
-            raise ValueError(f"forget_bias must be a finite number, got {forget_bias!r}")
+                 dtype=np.float64, input_bias=0.0):
+        for name, value in (("forget_bias", forget_bias), ("input_bias", input_bias)):
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
+                    or not np.isfinite(value):
+                raise ValueError(f"{name} must be a finite number, got {value!r}")
         self.forget_bias = float(forget_bias)
+        self.input_bias = float(input_bias)
         super().__init__(D, H, O, init=init, rng=rng, dtype=dtype)
         self.params["b_f"] += forget_bias
+        self.params["b_i"] += input_bias
 
     def _make_params(self, rng, init):
         return (self._fused_init(rng, init, 4),

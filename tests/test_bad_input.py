@@ -380,6 +380,12 @@ def test_forget_bias_must_be_finite(forget_bias):
         rl.LSTM(D, H, forget_bias=forget_bias)
 
 
+@pytest.mark.parametrize("input_bias", [np.nan, -np.inf, True, "-3", None])
+def test_input_bias_must_be_a_finite_number(input_bias):
+    with pytest.raises(ValueError, match="input_bias must be a finite number"):
+        rl.LSTM(D, H, input_bias=input_bias)
+
+
 def test_in_place_update_to_nan_is_rejected():
     m = rl.RNN(D, H, rng=0)
     with pytest.raises(ValueError, match="W_hh must be finite"):

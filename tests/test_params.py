@@ -108,6 +108,18 @@ def test_lstm_forget_bias_lands_in_the_forget_gate():
         np.testing.assert_array_equal(b[f"b_{g}"], a[f"b_{g}"])
 
 
+def test_lstm_input_bias_lands_in_the_input_gate_only():
+    a = rl.LSTM(D, H, rng=2)
+    b = rl.LSTM(D, H, forget_bias=3.0, input_bias=-3.0, rng=2)
+    assert (a.input_bias, b.input_bias, b.forget_bias) == (0.0, -3.0, 3.0)
+    np.testing.assert_allclose(b["b_i"] - a["b_i"], -3.0)
+    np.testing.assert_allclose(b["b_f"] - a["b_f"], 3.0)
+    for g in "go":
+        np.testing.assert_array_equal(b[f"b_{g}"], a[f"b_{g}"])
+    for name in ("W_x", "W_h"):
+        np.testing.assert_array_equal(b[name], a[name])
+
+
 @pytest.mark.parametrize("settings, check", [
     # forget closed, input open, candidate saturated at +1: c_t = 1 at every step
     ({"b_f": -BIG, "b_i": BIG, "b_g": BIG}, lambda c0, hs, cs: np.allclose(cs, 1.0)),
