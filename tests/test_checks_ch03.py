@@ -2,13 +2,14 @@
 diagnosis, and an unattempted exercise says so. Mistaken answers are written the way a
 learner would write them, not with the checks' own variant generators."""
 import math
+import re
 
 import numpy as np
 import pytest
 
 import rnnlab as rl
-from rnnlab.checks.ch03 import (PREDICT_CASES, check_clip_by_norm, check_one_unit_grad,
-                                check_predictions, predict_answer)
+from rnnlab.checks.ch03 import (ANSWERS, PREDICT_CASES, case_numbers, check_clip_by_norm,
+                                check_one_unit_grad, check_predictions, predict_answer)
 
 
 def flat(message):
@@ -139,7 +140,8 @@ def test_predictions_right_and_library_agree():
 
 
 @pytest.mark.parametrize("label, answer, phrase", [
-    ("B", "cannot tell", "at most 1/4"),            # forgot gamma = 1/4 for the sigmoid
+    ("B", "cannot tell", "at most 0.25"),           # forgot gamma = 1/4 for the sigmoid
+    ("B", "explodes", "at most 0.25"),
     ("C", "explodes", "necessary for exploding, not sufficient"),
     ("E", "cannot tell", "the spectral radius decides"),   # used sigma_max on a linear unit
     ("D", "cannot tell", "grows like rho^lag"),
@@ -151,6 +153,36 @@ def test_prediction_mistakes_are_explained(label, answer, phrase):
     r = check_predictions({**RIGHT, label: answer})
     assert not r.passed and phrase in flat(r.message), r.message
     assert "sigma_max" in r.message
+
+
+COMPARISON = re.compile(r"(gamma sigma_max|rho|sigma_max) (?:= ([-0-9.e+]+) )?([<>]) 1\b")
+
+
+@pytest.mark.parametrize("label", list(PREDICT_CASES))
+@pytest.mark.parametrize("answer", ANSWERS)
+def test_every_wrong_answer_gets_a_true_explanation(label, answer):
+    """Each case x each wrong answer: the message names the right answer, and every
+    comparison with 1 that it makes (quoted value or the case's own) is true."""
+    W, act = PREDICT_CASES[label]
+    if answer == RIGHT[label]:
+        return
+    msg = flat(check_predictions({**RIGHT, label: answer}).message)
+    gamma, sigma, rho = case_numbers(W, act)
+    actual = {"gamma sigma_max": gamma * sigma, "sigma_max": sigma, "rho": rho}
+    right_words = {"vanishes": "vanishes", "explodes": "explodes",
+                   "cannot tell": "theory cannot tell"}
+    assert right_words[RIGHT[label]] in msg, msg
+    comparisons = COMPARISON.findall(msg)
+    assert comparisons, msg
+    for name, quoted, sign in comparisons:
+        value = float(quoted) if quoted else actual[name]
+        assert math.isclose(value, actual[name], rel_tol=1e-2), (name, value, msg)
+        assert (value > 1) == (sign == ">"), (name, value, sign, msg)
+    for word in set(ANSWERS) - {RIGHT[label]}:
+        if word == "cannot tell":
+            assert "theory cannot tell" not in msg, msg
+        else:
+            assert f"it {word}" not in msg and f"so it {word}" not in msg, msg
 
 
 def test_prediction_bad_words():

@@ -223,6 +223,11 @@ def predict_answer(W, activation):
 
 
 def _why(label, W, activation, given):
+    """Why ``given`` is wrong for a case, computed from the case's own numbers.
+
+    Every sentence compares a number of the case with 1 in the direction the number
+    really lies, and names the right answer; ``tests/test_checks_ch03.py`` checks this for
+    every case and every wrong answer."""
     gamma, sigma, rho = case_numbers(W, activation)
     right = predict_answer(W, activation)
     nums = f"sigma_max = {sigma:.3g}, rho = {rho:.3g}, gamma = {gamma:g}"
@@ -234,18 +239,20 @@ def _why(label, W, activation, given):
                  else "")
         return (f"{label} ({nums}) is linear, so the spectral radius decides: rho < 1, it "
                 f"vanishes.{extra}")
-    if given == "explodes":
-        return (f"{label} ({nums}): gamma sigma_max = {gamma * sigma:.3g} > 1 is necessary "
-                f"for exploding, not sufficient, so the theory cannot tell.")
-    if gamma < 1 and sigma > 1 and right == "vanishes":
-        return (f"{label} ({nums}): sigma_max > 1, but a sigmoid's slope is at most 1/4, so "
-                f"gamma sigma_max = {gamma * sigma:.3g} < 1: it vanishes.")
+    bound = gamma * sigma
     if right == "vanishes":
-        return (f"{label} ({nums}): gamma sigma_max = {gamma * sigma:.3g} < 1 is sufficient "
-                f"for vanishing.")
-    return (f"{label} ({nums}): gamma sigma_max = {gamma * sigma:.3g} > 1 allows an explosion "
-            f"but does not force one (the units may saturate or switch off), so the theory "
-            f"cannot tell.")
+        start = (f"{label} ({nums}): sigma_max > 1, but a {activation}'s slope is at most "
+                 f"{gamma:g}, so" if sigma > 1 else f"{label} ({nums}):")
+        return (f"{start} gamma sigma_max = {bound:.3g} < 1, which is sufficient for "
+                f"vanishing: every step back multiplies the gradient's norm by at most "
+                f"{bound:.3g}, so it vanishes.")
+    if given == "explodes":
+        return (f"{label} ({nums}): gamma sigma_max = {bound:.3g} > 1 is necessary for "
+                f"exploding, not sufficient: the units may saturate or switch off, so the "
+                f"theory cannot tell.")
+    return (f"{label} ({nums}): gamma sigma_max = {bound:.3g} > 1, so the bound no longer "
+            f"guarantees vanishing; it allows an explosion but does not force one (the "
+            f"units may saturate or switch off), so the theory cannot tell.")
 
 
 @exercise("predictions")
