@@ -152,5 +152,15 @@ class CellsFlowExplorer(GradientFlowExplorer):
                          else f"{cell} below the float range (0)")
         best = max(CELLS, key=lambda c: d["log10_ratio"][self.labels[c]]
                    if d["log10_ratio"][self.labels[c]] is not None else -np.inf)
+        # cells whose printed ratio equals the best one's are named together: a lead that
+        # the printed digits cannot show is no lead
+        tied = [c for c, p in zip(CELLS, parts) if p.split(" ", 1)[1] ==
+                parts[CELLS.index(best)].split(" ", 1)[1]]
+        verdict = (f"the {best} carries it furthest" if len(tied) == 1 else
+                   f"the {' and the '.join(tied)} carry it equally far at this precision")
         return (f"At lag {T - 1} the gradient is this fraction of its value at the loss: "
-                f"{', '.join(parts)}; the {best} carries it furthest.")
+                f"{', '.join(parts)}; {verdict}.")
+
+    def note_for(self, d):
+        """The note under the figure for ``d``, a dict from ``compute`` or ``update``."""
+        return self._note(d)

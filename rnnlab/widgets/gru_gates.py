@@ -25,6 +25,7 @@ from .._validate import check_positive_int
 from ..gru import GRU
 from ..plots.series import held, integer_steps
 from ..style import COLORS, CYCLE
+from ..words import is_shut
 from .base import Explorer
 from .panels import stack_axes
 
@@ -128,6 +129,8 @@ class GRUGatesExplorer(Explorer):
         quiet = slice(AFTER + 1, min(BEFORE + 1, self.T))
         h_after, h_before = float(d["h"][AFTER]), float(d["h"][BEFORE])
         return {**d, "x": self.x, "keep": keep, "keep_gap": float(keep[quiet].mean()),
+                "write": float(1 - keep[AFTER]), "copy_alone": float(np.prod(keep[quiet])),
+                "r_w_hn": float(d["r"][AFTER] * v["w_hn"]),
                 "h_after": h_after, "h_before": h_before,
                 "held": h_before / h_after if abs(h_after) > 1e-12 else 0.0,
                 "convention": v["convention"], **{k: v[k] for k in ("b_z", "w_xz", "b_r",
@@ -137,14 +140,63 @@ class GRUGatesExplorer(Explorer):
         for name, line in self.lines.items():
             line.set_ydata(d[name])
 
+    def note_for(self, d):
+        """The note under the figure for ``d``, a dict from ``compute`` or ``update``."""
+        return self._note(d)
+
     def _note(self, d):
-        side = "z" if d["convention"] == "PyTorch" else "1 - z"
-        k = d["keep_gap"]
-        share = f"{k:.1%}" if 0.995 <= k < 1 or 0 < k < 0.005 else f"{k:.0%}"
-        kept = (f"between the pulses the update gate copies {share} of the state per step "
-                f"({side} = {k:.3f}, {d['convention']}'s convention)")
-        if abs(d["h_after"]) < 0.05:
-            return f"The first pulse hardly moves the state (h_4 = {d['h_after']:+.2f}); {kept}."
-        held = f"{d['held']:.0%} of it" if d["held"] >= 0 else "its sign flipped"
-        return (f"The first pulse leaves h_4 = {d['h_after']:+.2f}; {kept}, so 15 steps later "
-                f"h_19 = {d['h_before']:+.2f} ({held}).")
+        """Three claims, each checked against ``d`` by the tests: what the first pulse
+        writes (h_4, and the write share 1 - keep while it lasts; "barely opens" only when
+        that share is shut by ``rnnlab.words``), what the copy path alone keeps over the 15
+        quiet steps (the product of keep), and what h_19 holds, more or less than that as
+        the candidate, which reads the old state through r w_hn, writes it back or pushes
+        against it."""
+        pytorch = d["convention"] == "PyTorch"
+        keep_side, write_side = ("z", "1 - z") if pytorch else ("1 - z", "z")
+        h4, h19, w = d["h_after"], d["h_before"], d["write"]
+        if is_shut(w):
+            first = (f"The update gate barely opens to write during the first pulse "
+                     f"({write_side} = {w:.3f} per step), so it leaves only h_4 = {h4:+.2f}")
+        else:
+            first = (f"The first pulse leaves h_4 = {h4:+.2f} (while it lasts the update gate "
+                     f"writes {write_side} = {w:.3f} of the candidate per step)")
+        k, copy, held_ = d["keep_gap"], d["copy_alone"], d["held"]
+        kept = (f"between the pulses it copies {share_text(k)} of the state per step "
+                f"({keep_side} = {k:.3f}, {d['convention']}'s convention), which alone would "
+                f"keep {share_text(copy)} of h_4 after 15 steps")
+        if abs(h4) <= 1e-12:
+            return f"{first}; {kept}."
+        through = f"the candidate, which sees the old state through r w_hn = {d['r_w_hn']:+.2f},"
+        now = f"h_19 = {h19:+.2f}"
+        if share_text(held_) == share_text(copy):
+            held_text = (f"and {now} holds {share_text(held_)}, the same: the candidate writes "
+                         f"next to nothing back (r w_hn = {d['r_w_hn']:+.2f})")
+        elif held_ > 1:
+            held_text = f"yet {now} holds {share_text(held_)}: {through} writes it back amplified"
+        elif held_ > copy:
+            held_text = f"yet {now} holds {share_text(held_)}: {through} writes part of it back"
+        elif held_ >= 0:
+            held_text = f"and {now} holds only {share_text(held_)}: {through} pushes against it"
+        else:
+            held_text = f"and {now} has the opposite sign: {through} pushes it past zero"
+        return f"{first}; {kept}, {held_text}."
+
+
+def share_text(x):
+    """A fraction as a percentage precise enough to tell it from 0 and from 1 ("68%",
+    "99.8%", "0.3%"), in scientific notation below 0.001 ("3e-05") and as "all but 3e-06"
+    within 0.00005 of 1; "0%" for zero."""
+    a = abs(x)
+    if a == 0:
+        return "0%"
+    if a < 0.001:
+        return f"{x:.0e}"
+    if a < 0.01:
+        return f"{x:.1%}"
+    if 0.995 <= a < 1:
+        for decimals in range(1, 5):
+            text = f"{x:.{decimals}%}"
+            if not text.lstrip("-").startswith("100"):
+                return text
+        return f"{'-' if x < 0 else ''}all but {1 - a:.0e}"
+    return f"{x:.0%}"
