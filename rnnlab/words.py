@@ -9,6 +9,7 @@ Gates (values in [0, 1]):
 
     is_open(g)      g >= OPEN (0.9)        "open", "lets through"
     is_shut(g)      g <= SHUT (0.1)        "shut", "stays shut", "barely opens"
+    gate_state(g)   either, or between     "open", "shut", "partly open"
 
 Fractions of something kept (a state copied, a value stored, a gradient carried):
 
@@ -73,3 +74,16 @@ def at_step(value, step):
         decimals += 1          # e.g. 0.25 needs two decimals, 0.5 one
     text = f"{value:.{decimals}f}"
     return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def gate_state(g):
+    """A gate value in words: ``'open'`` (is_open), ``'shut'`` (is_shut), else
+    ``'partly open'``; no third threshold."""
+    return "open" if is_open(g) else "shut" if is_shut(g) else "partly open"
+
+
+def fraction_text(r):
+    """A kept fraction in [0, 1] as text: a percentage with one decimal from 0.001 on
+    (``'97.8%'``), one significant digit below (``'2e-39'``; ``'zero'`` for 0), so nothing
+    rounds to 0%."""
+    return f"{r:.1%}" if r >= 0.001 else "zero" if r == 0 else f"{r:.0e}"
