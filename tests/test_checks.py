@@ -611,3 +611,127 @@ def test_any_returned_value_gets_a_message_not_a_traceback(value, capsys):
         assert not result.passed
         assert "could not judge" not in result.message, result.message
     capsys.readouterr()
+
+
+# ---------------------------------------------------------------- every message is true
+#
+# A learner's answer with one mistake gets that mistake's sentence and no other, and the
+# numbers a message quotes are recomputed from the case it was found on.
+
+FORWARD_SLIPS = [
+    (forward_no_bias, ("bias", False)), (forward_transposed, ("transpose", True)),
+    (forward_sigmoid, ("phi", "sigmoid")), (forward_relu, ("phi", "relu")),
+    (forward_no_tanh, ("phi", "none")), (forward_never_updated, ("store", "frozen")),
+    (forward_stores_previous, ("store", "before")), (forward_in_place, ("store", "repeated")),
+    (forward_zero_start, ("start", "zeros")), (forward_previous_input, ("input", "previous")),
+    (forward_previous_input_guarded, ("input", "previous_zero")),
+    (forward_swapped, ("swap", True)),
+]
+
+
+def named(message, catalogue):
+    """The catalogue's sentences that ``message`` contains."""
+    text = flat(message)
+    return {key for key, sentence in catalogue.items() if flat(sentence) in text}
+
+
+def test_rnn_forward_each_mistake_gets_its_sentence_and_no_other(capsys):
+    from rnnlab.checks.ch01 import _FORWARD_MISTAKES
+    assert {k for _, k in FORWARD_SLIPS} == set(_FORWARD_MISTAKES)
+    for answer, key in FORWARD_SLIPS:
+        result = run(check_rnn_forward, answer, capsys)
+        assert named(result.message, _FORWARD_MISTAKES) == {key}, (answer.__name__,
+                                                               result.message)
+
+
+def test_rnn_forward_formula_is_what_the_answer_computes(capsys):
+    """'your Hs[t] equals <formula>': evaluate the formula on the check's case."""
+    import re
+    args, _ = _forward_case(T=5, B=3, D=4, H=6, seed=2024)
+    X, h_init, W_xh, W_hh, b_h = args
+    funcs = {"tanh": np.tanh, "sigmoid": lambda a: 1 / (1 + np.exp(-a)),
+             "relu": lambda a: np.maximum(a, 0)}
+    for answer in (forward_no_bias, forward_transposed, forward_sigmoid, forward_relu,
+                   forward_no_tanh, forward_never_updated, forward_previous_input_guarded):
+        m = re.search(r"your Hs\[t\] equals (.+?), not ", flat(run(check_rnn_forward, answer,
+                                                                   capsys).message))
+        formula, h, Hs = m[1], h_init, []
+        for t in range(len(X)):
+            env = {**funcs, "X": X, "t": t, "W_xh": W_xh, "W_hh": W_hh, "b_h": b_h,
+                   "h_prev": h, "h_init": h_init}
+            x_prev = X[t - 1] if t > 0 else np.zeros_like(X[0])
+            h = eval(formula.replace("X[t-1]", "x_prev"), {**env, "x_prev": x_prev})
+            Hs.append(h)
+        np.testing.assert_allclose(np.stack(Hs), answer(*args), err_msg=formula)
+
+
+COUNT_SLIPS = [
+    (lambda D, H, O, T: D * H + T * H * H + H + H * O + O, 0),
+    (lambda D, H, O, T: T * (D * H + H * H + H) + H * O + O, 1),
+    (lambda D, H, O, T: T * (D * H + H * H + H + H * O + O), 2),
+    (lambda D, H, O, T: D * H + H * H + H * O, 3),
+    (lambda D, H, O, T: D * H + H * H + H * O + O, 4),
+    (lambda D, H, O, T: D * H + H * H + H + H * O, 5),
+    (lambda D, H, O, T: D * H + H * H + H, 6),
+    (lambda D, H, O, T: D * H + 2 * H + H * O + O, 7),
+    (lambda D, H, O, T: D * H + H * H + 2 * H + H * O + O, 8),
+]
+
+
+def test_param_count_each_mistake_gets_its_sentence_and_number(capsys):
+    from rnnlab.checks.ch01 import _COUNT_VARIANTS
+    sentences = {i: s for i, (s, _) in enumerate(_COUNT_VARIANTS)}
+    assert sorted(i for _, i in COUNT_SLIPS) == list(sentences)
+    for answer, i in COUNT_SLIPS:
+        message = flat(run(check_param_count, answer, capsys).message)
+        assert named(message, sentences) == {i}, message
+        assert message.startswith(f"✘ count_params: for D=3, H=5, O=2, T=10 you count "
+                                  f"{answer(3, 5, 2, 10)}: ")
+    praise = flat(run(check_param_count, lambda D, H, O, T: D * H + H * H + H + H * O + O,
+                      capsys).message)
+    n = rl.RNN(3, 5, 2).n_params
+    assert f"that is {n} numbers for T = 10 and for T = 1000" in praise and n == 57
+
+
+TIMER_SLIPS = [
+    (timer_1000, ("scale", 1000)), (timer_round_u2, ("scale", 1)), (timer_late, ("shift", 1)),
+    (timer_early, ("shift", -1)), (timer_one_too_long, ("extra", 1)),
+    (timer_one_too_short, ("extra", -1)), (timer_height_one, ("height", 1.0)),
+    (timer_height_u2, ("height", "u2")), (timer_reads_old_u2, ("read", -1)),
+    (timer_first_pulse_only, ("first_only", True)),
+]
+
+
+def test_timer_each_mistake_gets_its_sentence_and_no_other(capsys):
+    from rnnlab.checks.ch01 import _TIMER_MISTAKES
+    assert {k for _, k in TIMER_SLIPS} == set(_TIMER_MISTAKES)
+    for answer, key in TIMER_SLIPS:
+        result = run(check_timer_target, answer, capsys)
+        assert named(result.message, _TIMER_MISTAKES) == {key}, (answer.__name__,
+                                                                 result.message)
+    # "run on until the end of the sequence" and "where it still holds the previous duration"
+    u1, u2 = _timer_case()
+    pulses = np.flatnonzero(u1)
+    assert (timer_1000(u1, u2)[pulses[0]:] > 0).all()
+    assert all(u2[p - 1] != u2[p] for p in pulses)
+
+
+@pytest.mark.parametrize("shift", [1, 2, 3, -2])
+def test_timer_fallback_quotes_the_case(shift, capsys):
+    """'for the pulse at t = p with u2 = ..., the target is 0.5 for k steps, t = p to q;
+    yours is nonzero at steps [...]': every number recomputed from the hand-made case."""
+    import re
+    u1, u2 = _timer_case()
+    answer = lambda u1, u2: 0.7 * np.roll(timer_right(u1, u2), shift)   # noqa: E731
+    message = flat(run(check_timer_target, answer, capsys).message)
+    m = re.search(r"for the pulse at t = (\d+) with u2 = ([\d.]+), the target is 0.5 for (\d+) "
+                  r"steps, t = (\d+) to (\d+); yours is nonzero (at steps \[([\d, ]*)\]|nowhere)",
+                  message)
+    assert m, message
+    p, k = int(m[1]), int(m[3])
+    ref, y = _timer_target(u1, u2), answer(u1, u2)
+    assert u1[p] == 1 and m[2] == f"{u2[p]:.1f}"
+    assert (ref[p:p + k] == 0.5).all() and ref[p + k] == 0
+    assert (int(m[4]), int(m[5])) == (p, p + k - 1)
+    window = np.flatnonzero(y[p:p + 12]) + p
+    assert (m[7] or "") == ", ".join(str(t) for t in window)

@@ -311,8 +311,9 @@ def test_widths_learner_written_slips_get_their_own_sentence():
 def test_widths_messages_numbers():
     r = check_matched_widths(matched_widths)
     w = matched_widths(600, 2, 1)
-    assert _message(r) == (f"✔ matched_widths: for a budget of 600 with D=2, O=1: RNN {w['RNN']}, "
-                           f"LSTM {w['LSTM']}, GRU {w['GRU']} units, each the widest that fits.")
+    assert _message(r) == (f"✔ matched_widths: for a budget of 600 with D=2, O=1: "
+                           f"RNN {w['RNN']}, LSTM {w['LSTM']}, GRU {w['GRU']} units, each the "
+                           f"widest that fits.")
     for c, H in w.items():                                 # "each the widest that fits"
         assert param_count(c, 2, H, 1) <= 600 < param_count(c, 2, H + 1, 1)
 
