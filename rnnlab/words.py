@@ -76,6 +76,18 @@ def at_step(value, step):
     return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
+def factor_text(x):
+    """A multiplying factor (>= 0) in words where a number would mislead: ``'zero'`` for 0
+    (never ``'0e+00'``), one significant digit in scientific notation below 0.01 or from 100
+    on (``'4e-04'``), else two decimals (``'0.19'``)."""
+    x = float(x)
+    if x == 0:
+        return "zero"
+    if not math.isfinite(x):
+        return "too large to represent"
+    return f"{x:.0e}" if abs(x) < 0.01 or abs(x) >= 100 else f"{x:.2f}"
+
+
 def gate_state(g):
     """A gate value in words: ``'open'`` (is_open), ``'shut'`` (is_shut), else
     ``'partly open'``; no third threshold."""

@@ -200,8 +200,10 @@ def check_rnn_backward(rnn_backward):
         if not wrong:
             continue
         steps = [t for t in range(T) if not same(arrays[0][t], ref[0][t])]
-        where = (f" dX is right for steps {steps[-1] + 1} to {T - 1} and wrong from step "
-                 f"{steps[-1]} back, so look at what is carried from step to step."
+        right = (f"at step {T - 1}" if steps and steps[-1] == T - 2 else
+                 f"for steps {steps[-1] + 1} to {T - 1}" if steps else "")
+        where = (f" dX is right {right}; going back, it first goes wrong at step "
+                 f"{steps[-1]}, so look at what is carried from step to step."
                  if steps and steps[-1] < T - 1 else "")
         raise Wrong(f"{lead.rstrip(': ')} (T={T}, B={B}, D={D}, H={H}).{where} Walk t from "
                     f"T-1 down to 0: dh = dH[t] + dh_prev, then one step backward; add "
@@ -345,7 +347,10 @@ def _judge_relative_error(relative_error):
                     "perfectly: return 0 when the denominator is 0 (a parameter that does not "
                     "affect the loss has exactly that).")
     ref = library_relative_error(a, b)
-    if not (0.2 * ref <= value <= 5.0 * ref) or r(a, a) > 1e-12:   # other norms are fine
+    same_err = r(a, a)
+    if same_err > 1e-12:
+        raise Wrong(f"for two equal gradients it gives {same_err:.1g}; it should give 0.")
+    if not 0.2 * ref <= value <= 5.0 * ref:   # other norms are fine
         raise Wrong(f"for a = {a.tolist()} and b = {b.tolist()} it gives {value:.3g}; "
                     f"||a - b|| / (||a|| + ||b||) is {ref:.3g}.")
 
@@ -366,14 +371,21 @@ def check_gradient_check(numerical_gradient, relative_error):
     analytic = bptt(model, X, target).grads["W_hh"]
     numeric = call(numerical_gradient, "numerical_gradient",
                    lambda: mse(model(X), target)[0], model["W_hh"], in_place=True)
-    if not library_relative_error(numeric, library_numerical_gradient(
-            lambda: mse(model(X), target)[0], model["W_hh"], eps)) < 1e-6:
-        raise Wrong("right on the test function, but not on an RNN's loss: does your "
-                    "function assume w is 1-D? Use np.ndindex(w.shape) to visit every entry.")
+    expected = library_numerical_gradient(lambda: mse(model(X), target)[0], model["W_hh"], eps)
+    numeric = answer_array(numeric, "the returned gradient", ("H", "H"), {"H": 4})
+    differ = ~np.isclose(numeric, expected, rtol=1e-6, atol=1e-9)
+    if differ.any():
+        raise Wrong(f"right on the test function (a 3 x 4 array), but not on the 4 x 4 W_hh of "
+                    f"an RNN: {int(differ.sum())} of its 16 entries differ from centred "
+                    f"differences. Does your function assume a shape? np.ndindex(w.shape) "
+                    f"visits every entry of an array of any shape.")
     err = call(relative_error, "relative_error", analytic, numeric)
     if not err < 1e-7:
-        raise Wrong(f"on an RNN's dW_hh your check reports a relative error of {err:.0e}; a "
-                    f"correct backward pass should give below 1e-7 in float64.")
+        ref = library_relative_error(analytic, numeric)
+        raise Wrong(f"on the 4 x 4 dW_hh of an RNN your relative_error gives {err:.0e} "
+                    f"between rl.bptt's gradient and your centred differences, which agree "
+                    f"to {ref:.0e}: does it handle 2-D arrays? np.linalg.norm of a matrix "
+                    f"is the norm of all its entries.")
     return (f"centred differences with eps = {eps:g}, every entry restored, and a relative "
             f"error that ignores scale. On an RNN's dW_hh it confirms rl.bptt to better "
             f"than 1e-7.")
@@ -396,6 +408,25 @@ BUG_NAMES = {
     "sign_update": "the update keeps only the sign of each gradient (np.sign), so every "
                    "weight moves by lr whether its gradient is huge or tiny: use lr * g",
 }
+"""Each bug and its fix: printed only once every bug is fixed (and by the solution cell)."""
+
+BUG_HINTS = {
+    "softmax_as_sigmoid": "read what sigmoid computes: each unit on its own, or all the "
+                          "units together?",
+    "no_recurrent_backprop": "in the backward loop, dh collects what the output sends; "
+                             "what else does h_t feed in the forward pass?",
+    "skips_last_step": "count the steps that the backward loop visits",
+    "wraps_to_last_state": "what does hs[t - 1] read at t = 0, in both loops?",
+    "sign_update": "how far does update move a weight whose gradient is tiny?",
+}
+"""A hint per bug that is still there: where to look, not the fix."""
+
+NOT_ATTEMPTED_HINT = (
+    "All five bugs are still in the code as given. Hint: let a gradient check tell you where "
+    "to look. With seq = buggy_rnn.counting_sequence(10), p = buggy_rnn.init_params(9, 6) "
+    "and h0 = np.full(6, 0.5), f = lambda: loss_fn(seq[:-1], seq[1:], h0, p)[0] is the loss "
+    "and loss_fn(seq[:-1], seq[1:], h0, p)[1] its gradients g; print(rl.compare_gradients(f, "
+    "p, g)) lists the ones that disagree. One bug is in no gradient.")
 _GRAD_BUGS = buggy_rnn.BUGS[:4]
 
 
@@ -481,10 +512,18 @@ def check_find_the_bugs(loss_fn, update):
                         f"lines they undo.")
         left = ()
     left = list(left) + (["sign_update"] if sign_left else [])
+    if len(left) == len(buggy_rnn.BUGS):
+        raise NotAttempted(NOT_ATTEMPTED_HINT)
     if left:
         fixed = len(buggy_rnn.BUGS) - len(left)
-        lines = "\n".join(f"  - {BUG_NAMES[b]}" for b in left)
-        raise Wrong(f"{fixed} of {len(buggy_rnn.BUGS)} bugs fixed. {report} Still there:\n{lines}")
+        in_grads = sum(b != "sign_update" for b in left)
+        where = (f"{in_grads} in loss_fn (the gradient check shows their traces)"
+                 if in_grads else "none in loss_fn")
+        where += ", and the update is still wrong" if sign_left else ", and the update is right"
+        lines = "\n".join(f"  - {BUG_HINTS[b]}" for b in left)
+        raise Wrong(f"{fixed} of {len(buggy_rnn.BUGS)} bugs fixed. {report} {len(left)} "
+                    f"still there: {where}. {'Hint' if len(left) == 1 else 'Hints'}:\n{lines}")
+    fixes = "\n".join(f"  - {BUG_NAMES[b]}" for b in buggy_rnn.BUGS)
     return (f"all five bugs fixed. {report} The update takes -lr * g. Gradient checking "
-            f"found four of the bugs; the fifth hides in the update, which no gradient check "
-            f"looks at.")
+            f"finds four of the bugs; the fifth hides in the update, which no gradient check "
+            f"looks at. The five:\n{fixes}")

@@ -18,7 +18,7 @@ Controls: ``step`` (how far the backward sweep has come: steps step..T-1 are don
 ``rng`` seeds the inputs and targets. ``data``: the settings; ``x``, ``h``, ``target``,
 ``dh`` (full dL/dh_t), ``full`` and ``kept`` (per-step contributions, (T,)), ``running``
 (kept contributions summed from T-1 down to t), ``dW_full``, ``dW_trunc``, ``rel_error``
-(between them), ``swept`` (the running sum at ``step``), ``early_ratio`` (|c_0| over the
+(between them), ``dropped`` (the largest |dL_s/dh_t| that truncation drops), ``swept`` (the running sum at ``step``), ``early_ratio`` (|c_0| over the
 largest |c_t|, full BPTT), ``reach`` (|dh_{T-1}/dh_0|: the factor by which an error at
 the last step reaches step 0, the product of the T-1 factors J_t).
 """
@@ -31,6 +31,7 @@ from ..plots import draw_unrolled
 from ..plots.gradflow import draw_gradient_flow
 from ..plots.series import integer_steps
 from ..style import COLORS
+from ..words import factor_text, vanished
 from .base import Explorer
 from .panels import stack_axes
 
@@ -42,7 +43,8 @@ def one_unit_bptt(x, target, w_hh, k=None, loss="every step", h_init=H_INIT):
     """Per-step contributions to dW_hh of the one-unit RNN, full and truncated to k steps.
 
     Returns a dict: ``h`` (T,), ``J`` (T,) the factors dh_t/dh_{t-1}, ``dh`` (T,) full dL/dh_t, ``back`` (T,) what step t sends
-    to step t-1 (kept terms only), ``full`` and ``kept`` (T,) contributions c_t.
+    to step t-1 (kept terms only), ``full`` and ``kept`` (T,) contributions c_t, ``dropped``
+    the largest |dL_s/dh_t| with s - t >= k (0: truncation drops nothing).
     """
     T = len(x)
     k = T if k is None else k
@@ -65,6 +67,7 @@ def one_unit_bptt(x, target, w_hh, k=None, loss="every step", h_init=H_INIT):
     scale = h_prev * (1 - h ** 2)
     into_prev = np.where(lag < k - 1, G, 0.0).sum(axis=0) * J   # kept dL/dh_t from t+1..
     return {"h": h, "J": J, "dh": G.sum(axis=0), "back": into_prev,
+            "dropped": float(np.abs(np.where(lag < k, 0.0, G)).max()),
             "full": scale * G.sum(axis=0), "kept": scale * kept_G.sum(axis=0)}
 
 
@@ -142,7 +145,7 @@ class BPTTExplorer(Explorer):
         return {"step": v["step"], "k": v["k"], "w_hh": v["w_hh"], "loss": v["loss"],
                 "x": self.x, "target": self.target, "h": r["h"], "dh": r["dh"],
                 "back": r["back"], "full": full, "kept": kept, "running": running,
-                "dW_full": dW_full, "dW_trunc": dW_trunc,
+                "dW_full": dW_full, "dW_trunc": dW_trunc, "dropped": r["dropped"],
                 "rel_error": relative_error(dW_trunc, dW_full),
                 "swept": float(running[v["step"]]),
                 "early_ratio": float(abs(full[0]) / top) if top > 0 else 0.0,
@@ -163,25 +166,68 @@ class BPTTExplorer(Explorer):
                                                  np.eye(self.T)[-1], 1.0) * 2 *
                              (d["h"] - d["target"]), upto=s)
 
+    def note_for(self, data):
+        """The note for ``data`` from ``compute`` or ``update`` (one plain-words sentence)."""
+        return self._note(data)
+
     def _note(self, d):
-        T, k = self.T, d["k"]
-        full = d["dW_full"]
-        if full == 0 and d["dW_trunc"] == 0:
-            return "Every contribution is 0 (W_hh = 0 and the states do not move it): dW_hh = 0."
-        share = d["swept"] / full if full != 0 else float("nan")
-        parts = []
-        if d["step"] > 0:
-            parts.append(f"Swept back to step {d['step']}: the running sum holds "
-                         f"{share:.0%} of dW_hh" if np.isfinite(share) else
-                         f"Swept back to step {d['step']}")
+        """Three clauses, each a function of ``d``: how far the sweep has come, what
+        truncation changes, and how far an error at the last step reaches back."""
+        T, k, s = self.T, d["k"], d["step"]
+        full, trunc = d["dW_full"], d["dW_trunc"]
+        if s > 0:
+            parts = [f"Swept back to step {s}: the running sum is {d['swept']:+.3g}, and "
+                     f"{float(d['running'][0]):+.3g} once step 0 is added"]
         else:
-            parts.append(f"All {T} contributions added: dW_hh = {full:+.3g}")
-        if k < T:
-            parts.append(f"truncated to k = {k} steps, dW_hh = {d['dW_trunc']:+.3g}, a "
-                         f"relative error of {d['rel_error']:.1e} from full BPTT")
+            parts = [f"All {T} contributions added"]
+        if k == T:
+            parts.append(f"full BPTT (k = T): dW_hh = {full:+.3g}")
+        elif d["dropped"] == 0:
+            parts.append(f"truncated to k = {_steps(k)}, nothing is lost: every dropped term is "
+                         f"0, dW_hh = {full:+.3g}")
         else:
-            parts.append("no truncation (k = T)")
-        reach = d["reach"]
-        parts.append(f"an error at step {T - 1} reaches step 0 multiplied by "
-                     + (f"{reach:.0e}" if reach < 0.01 or reach >= 100 else f"{reach:.2f}"))
+            shown_trunc, shown_full = _apart(trunc, full)
+            text = (f"truncated to k = {_steps(k)}: dW_hh = {shown_trunc} instead of {shown_full}, "
+                    f"a relative error of {_error_text(d['rel_error'])}")
+            if taller_kept(d).any():
+                text += (f"; {_count(taller_kept(d).sum(), 'kept bar')} taller than full "
+                         f"BPTT's, where the dropped terms pulled the other way")
+            parts.append(text)
+        if d["w_hh"] == 0:
+            parts.append("with W_hh = 0 no gradient passes from a step to the one before")
+        else:
+            reach = d["reach"]
+            parts.append(f"an error at step {T - 1} reaches step 0 multiplied by "
+                         f"{factor_text(reach)}" + (", so it has vanished" if vanished(reach)
+                                                    else ""))
         return "; ".join(parts) + "."
+
+
+def taller_kept(d):
+    """The steps whose kept (truncated) bar is taller than the full one, (T,) booleans."""
+    return np.abs(d["kept"]) > np.abs(d["full"]) * (1 + 1e-9) + 1e-15
+
+
+def _count(n, noun):
+    n = int(n)
+    return f"{n} {noun} is" if n == 1 else f"{n} {noun}s are"
+
+
+def _steps(k):
+    return "1 step" if k == 1 else f"{k} steps"
+
+
+def _error_text(e):
+    """A relative error (0..1) to two significant digits: 0.034 from 0.01 on, else 2.3e-03."""
+    if e == 0:
+        return "0 in float64 (the dropped terms are too small to change the sum)"
+    return f"{e:.2g}" if e >= 0.01 else f"{e:.1e}"
+
+
+def _apart(a, b):
+    """``a`` and ``b`` with 3 significant digits, or more until they differ (if they do)."""
+    for digits in range(3, 18):
+        ta, tb = f"{a:+#.{digits}g}", f"{b:+#.{digits}g}"
+        if ta != tb:
+            break
+    return ta, tb
