@@ -34,6 +34,27 @@ COLORS = {
     "text": "#222222",
 }
 
+# One look per cell type, the same in every chapter: colour plus line style, so that
+# the cells are told apart without colour too. Use as ``ax.plot(..., **CELL_STYLE["LSTM"])``.
+CELL_STYLE = {
+    "RNN": {"color": OKABE_ITO["orange"], "ls": "-."},
+    "LSTM": {"color": OKABE_ITO["bluish_green"], "ls": "-"},
+    "GRU": {"color": OKABE_ITO["blue"], "ls": "--"},
+}
+CELL_COLORS = {cell: style["color"] for cell, style in CELL_STYLE.items()}
+
+
+def cell_style(label):
+    """The look of the cell named in ``label`` ("LSTM", "GRU (Chung)", "tanh RNN", ...)."""
+    for cell in ("LSTM", "GRU", "RNN"):
+        if cell in label.upper():
+            return dict(CELL_STYLE[cell])
+    raise ValueError(f"{label!r} names no cell type; expected one of {list(CELL_STYLE)}")
+
+
+# gid of a data artist that may leave its axes because the picture says it is off the scale
+OFF_SCALE = "off-scale"
+
 # Line colours in order, for plots with several unnamed series (hidden units, seeds, ...).
 CYCLE = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "vermillion",
                                 "reddish_purple", "sky_blue", "yellow", "black")]
@@ -52,7 +73,11 @@ rc = {
     "xtick.labelsize": 10,
     "ytick.labelsize": 10,
     "legend.fontsize": 10,
-    "legend.frameon": False,
+    "legend.frameon": True,              # an opaque box: no gridline strikes through a legend
+    "legend.framealpha": 1.0,
+    "legend.facecolor": "white",
+    "legend.edgecolor": "#DDDDDD",
+    "legend.fancybox": False,
     "axes.prop_cycle": "cycler('color', [" + ", ".join(f"'{c}'" for c in CYCLE) + "])",
     "axes.edgecolor": "#555555",
     "axes.labelcolor": COLORS["text"],

@@ -13,7 +13,7 @@ legend, never left out. ``FlowDrawing.set_results`` moves the same lines to new 
 import numpy as np
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 
-from ..style import COLORS, CYCLE
+from ..style import COLORS, CYCLE, cell_style
 from .base import Drawing, get_axes, styled
 
 FLOOR, CEIL = 1e-300, 1e300
@@ -76,6 +76,14 @@ class FlowDrawing(Drawing):
         return decade_limits(everything)
 
 
+def _cell_color(label):
+    """The course's colour of the cell type named in ``label``, or None."""
+    try:
+        return cell_style(label)["color"]
+    except ValueError:
+        return None
+
+
 @styled
 def plot_flow(results, ax=None, boundary=None, colors=None):
     """||dL/dh_t|| against the lag (log scale) for each labelled ``FlowResult``.
@@ -91,7 +99,7 @@ def plot_flow(results, ax=None, boundary=None, colors=None):
     colors = colors or {}
     d = FlowDrawing(fig=fig, ax=ax, dh={}, dc={}, bound={}, labels=list(results))
     for i, (label, r) in enumerate(results.items()):
-        color = colors.get(label, CYCLE[i % len(CYCLE)])
+        color = colors.get(label) or _cell_color(label) or CYCLE[i % len(CYCLE)]
         d["dh"][label], = ax.plot(r.lag, np.ones(len(r.lag)), color=color, lw=2,
                                   label=f"||dL/dh_t||, {label}")
         if r.dc is not None:
@@ -101,7 +109,7 @@ def plot_flow(results, ax=None, boundary=None, colors=None):
             d["bound"][label], = ax.plot(r.lag, np.ones(len(r.lag)), color=color, lw=1.4,
                                          ls=":", label=f"bound, {label}")
     d["clipped"] = ax.scatter([], [], marker="x", s=40, color=COLORS["text"], zorder=5,
-                              label="0 or inf (past the float range)")
+                              label="0 or inf\n(past the float range)")
     ax.set_yscale("log")
     set_decades(ax, d.set_results(results, boundary))
     T = max(len(r.lag) for r in results.values())

@@ -46,7 +46,8 @@ from ..style import COLORS, rnnlab_style
 # Put in the note (an HTML widget) once a page runs the live canvas: hides the output
 # right after the explorer's, its still picture (JupyterLab and Notebook 7 output areas).
 LIVE_STYLE = ("<style>.jp-OutputArea-child:has(.rnnlab-note) + .jp-OutputArea-child"
-              ":has(> .jp-OutputArea-output[data-mime-type='image/png']) "
+              ":has(> .jp-OutputArea-output[data-mime-type='image/png'], "
+              "> .jp-OutputArea-output[data-mime-type='text/html'] > img:only-child) "
               "{ display: none; }</style>")
 
 
@@ -102,6 +103,44 @@ class StaticLayer(Artist):
         return r.copy_from_bbox(Bbox.from_bounds(0, 0, width, height))
 
 
+LABEL_PX_PER_CHAR = 8.0   # a description's width per character at the widgets' 13 px font
+TRACK_PX = 150            # what a slider's track keeps beside its description and readout
+READOUT_PX = 64
+
+
+def fit_labels(controls):
+    """Give every control's description room to show whole (no 'W_hh sc...'), the same
+    room for all so that the controls line up, and keep each slider's track long.
+
+    A value-list slider (``SelectionSlider``) gets no typed-in readout: the browser would
+    ignore what is typed and then blank it; the value shows as a plain label next to it
+    instead (see ``_with_readout``).
+    """
+    widest = max((len(c.description) for c in controls.values()), default=0)
+    label = int(LABEL_PX_PER_CHAR * widest + 8)
+    for c in controls.values():
+        if type(c).__name__ == "SelectionSlider":
+            c.readout = False
+        current = c.style.description_width
+        if not current or not current.endswith("px") or float(current[:-2]) < label:
+            c.style.description_width = f"{label}px"
+        width = c.layout.width
+        need = label + READOUT_PX + TRACK_PX
+        if not width or (width.endswith("px") and float(width[:-2]) < need):
+            c.layout.width = f"{max(need, 300)}px"
+
+
+def _with_readout(control):
+    """A value-list slider beside a label showing its value; other controls as they are."""
+    if type(control).__name__ != "SelectionSlider" or control.readout:
+        return control
+    import ipywidgets as W
+
+    label = W.Label(str(control.value), layout=W.Layout(width=f"{READOUT_PX - 8}px"))
+    control.observe(lambda change: setattr(label, "value", str(change["new"])), names="value")
+    return W.HBox([control, label], layout=W.Layout(width="auto"))
+
+
 def _new_canvas(fig):
     """A live canvas for ``fig`` (a widget in Jupyter, see ``canvas.py``), or plain Agg."""
     import matplotlib
@@ -139,6 +178,7 @@ class Explorer:
             self.fig = Figure(figsize=self.figsize, dpi=self.dpi)
             self.canvas = _new_canvas(self.fig)
             self.controls = self._make_controls()
+            fit_labels(self.controls)
             self.values = {name: w.value for name, w in self.controls.items()}
             self.data, self.note = {}, ""
             self._frozen = []
@@ -215,6 +255,10 @@ class Explorer:
         checked = {name: self._check(name, v) for name, v in values.items()}
         return self._compute({**self.values, **checked})
 
+    def note_for(self, data):
+        """The note for ``data`` from ``compute``, without moving the explorer."""
+        return self._note(data)
+
     def _check(self, name, value):
         """``value`` for control ``name``, or an error naming what the control accepts."""
         if name not in self.controls:
@@ -249,7 +293,7 @@ class Explorer:
         if self._widget is None:
             import ipywidgets as W
 
-            row = W.HBox(list(self.controls.values()),
+            row = W.HBox([_with_readout(c) for c in self.controls.values()],
                          layout=W.Layout(flex_flow="row wrap"))
             self._note_html = W.HTML(self._note_markup())
             self._widget = W.VBox([row, self.canvas, self._note_html]) \
@@ -291,17 +335,37 @@ class Explorer:
         shows the PNG after it; in Jupyter the live canvas hides the PNG once it is shown
         (``LIVE_STYLE``), so the picture is not there twice.
         """
-        live = {**self.widget._repr_mimebundle_(),
+        return [self._live(), self._still()[0]]
+
+    def _live(self):
+        """The live widget's display bundle (no picture in it)."""
+        return {**self.widget._repr_mimebundle_(),
                 "text/plain": f"{type(self).__name__}: {self.note}"}
-        still = {"image/png": base64.b64encode(self.to_png()).decode("ascii"),
-                 "text/plain": f"{type(self).__name__} (still picture)"}
-        return [live, still]
+
+    def alt_text(self, data=None):
+        """What the still picture shows, in words (its alternative text), for ``data`` (by
+        default the current state): from the subclass's ``_alt(data)``, or None when it
+        has none (the still picture is then a plain PNG)."""
+        alt = getattr(self, "_alt", None)
+        return None if alt is None else alt(self.data if data is None else data)
+
+    def _still(self):
+        """(data, metadata) of the still picture: with its alternative text when the
+        explorer has one (``rnnlab.show.picture_bundle``), else a plain PNG."""
+        alt = self.alt_text()
+        if alt is not None:
+            from ..show import picture_bundle
+
+            return picture_bundle(self.to_png(), alt)
+        return {"image/png": base64.b64encode(self.to_png()).decode("ascii"),
+                "text/plain": f"{type(self).__name__} (still picture)"}, {}
 
     def _ipython_display_(self):
         from IPython.display import display
 
-        for bundle in self.display_bundles():
-            display(bundle, raw=True)
+        display(self._live(), raw=True)
+        still, metadata = self._still()
+        display(still, metadata=metadata or None, raw=True)
 
     def __repr__(self):
         values = ", ".join(f"{k}={v!r}" for k, v in self.values.items())

@@ -19,17 +19,37 @@ import numpy as np
 
 from ..cliff import fixed_points, fold_range, one_unit_trajectory
 from ..style import COLORS
+from ..words import at_step
 from .base import Explorer
 
 XLIM = (-10.0, 10.0)
 T_RUN = 30
 STARTS = np.linspace(-4, 4, 7)
+NEUTRAL = 1e-6    # a fixed point whose |slope| is within this of 1 is neither stable nor not
+SETTLED = 0.01    # a run that moved at most 1e-3 in its last step and is this close to a
+                  # fixed point has settled there
+
+
+def kind(p):
+    """'stable', 'unstable' or 'neutral' (|w s'(x*)| = 1, as at w = 4, b = -2)."""
+    return "neutral" if abs(abs(p.slope) - 1) <= NEUTRAL else \
+        "stable" if p.stable else "unstable"
+
+
+def range_text(lo, hi, b):
+    """'(lo, hi)' with 3 decimals, or more where 3 would make b (2 decimals) look like an
+    end or put it on the wrong side of one."""
+    for k in range(3, 12):
+        a, c = round(lo, k), round(hi, k)
+        if (a < b < c) == (lo < b < hi) and b not in (a, c):
+            return f"({lo:.{k}f}, {hi:.{k}f})"
+    return f"({lo!r}, {hi!r})"
 
 
 class BifurcationExplorer(Explorer):
     """Fixed points of one sigmoid unit, their stability and where trajectories go."""
 
-    figsize = (9.6, 4.0)
+    figsize = (8.8, 4.0)
 
     def _make_controls(self):
         import ipywidgets as W
@@ -45,7 +65,7 @@ class BifurcationExplorer(Explorer):
     def _build(self, fig):
         W_in, H_in = fig.get_figwidth(), fig.get_figheight()
         left = fig.add_axes((0.75 / W_in, 0.6 / H_in, 3.5 / W_in, (H_in - 1.0) / H_in))
-        right = fig.add_axes((5.2 / W_in, 0.6 / H_in, 4.2 / W_in, (H_in - 1.0) / H_in))
+        right = fig.add_axes((5.0 / W_in, 0.6 / H_in, 3.6 / W_in, (H_in - 1.0) / H_in))
         self.grid_x = np.linspace(*XLIM, 300)
         left.plot(XLIM, XLIM, color=COLORS["muted"], lw=1.2, label="x_t = x_{t-1}")
         self.curve, = left.plot(self.grid_x, self.grid_x, color=COLORS["hidden"], lw=2,
@@ -96,14 +116,30 @@ class BifurcationExplorer(Explorer):
 
     def _note(self, d):
         pts = d["points"]
-        names = ", ".join(f"{p.x:.2f} ({'stable' if p.stable else 'unstable'})" for p in pts)
+        names = ", ".join(f"{at_step(p.x, 0.01)} ({kind(p)})" for p in pts)
         head = f"{len(pts)} fixed point{'s' * (len(pts) != 1)}: x* = {names}"
-        fold = d["fold"]
+        fold, w, b = d["fold"], at_step(d["w"], 0.05), at_step(d["b"], 0.01)
         if fold is None:
-            where = f"with w = {d['w']:g} <= 4 there is only ever one attractor"
+            where = f"with w = {w} <= 4 there is one fixed point for every b"
         else:
             lo, hi = fold
             inside = lo < d["b"] < hi
-            where = (f"two attractors for b in ({lo:.2f}, {hi:.2f}); b = {d['b']:g} is "
+            where = (f"two attractors for b in {range_text(lo, hi, d['b'])}; b = {b} is "
                      + ("inside" if inside else "outside") + " that range")
-        return f"{head}; {where}; your x_0 = {d['x0']:g} ends at {d['ends'][-1]:.2f}."
+        end, last_move = d["ends"][-1], abs(d["runs"][-1, -1] - d["runs"][-2, -1])
+        near = [p for p in pts if abs(p.x - end) <= SETTLED]
+        own = f"your x_0 = {at_step(d['x0'], 0.05)}"
+        if near and last_move <= 1e-3 and near[0].stable:
+            run = f"{own} settles on the attractor x* = {at_step(near[0].x, 0.01)}"
+        elif near and last_move <= 1e-3:
+            run = (f"{own} stays on the {kind(near[0])} fixed point x* = "
+                   f"{at_step(near[0].x, 0.01)}")
+        else:
+            run = (f"{own} is at {at_step(end, 0.01)} after {T_RUN} steps, still moving "
+                   f"({last_move:.2g} in the last step)")
+        return f"{head}; {where}; {run}."
+
+    def _alt(self, d):
+        return ("Two panels. Left: the map f(x) = w s(x) + b against the diagonal, its fixed "
+                "points filled when stable and open when unstable. Right: x_t for "
+                f"{T_RUN} steps from eight starts, the run from x_0 thick. {self._note(d)}")

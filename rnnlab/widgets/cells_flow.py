@@ -29,9 +29,9 @@ from ..gru import GRU
 from ..lstm import LSTM
 from ..rnn import RNN
 from ..plots.flow import plot_flow, set_decades, shown
-from ..style import CYCLE
+from ..style import CELL_COLORS
 from .flow import GradientFlowExplorer, format_ratio
-from .panels import stack_axes
+from .panels import LEGEND_OUTSIDE, LEGEND_RIGHT, stack_axes
 
 YLIM = (1e-60, 1e2)   # fixed: redraws never re-render tick labels
 T_STEP, BIAS_STEP = 10, 0.5   # the sliders' steps: results are kept per step
@@ -47,8 +47,7 @@ class CellsFlowExplorer(GradientFlowExplorer):
         self.budget = int(budget)
         self.widths = matched_widths(self.budget, 1)
         self.labels = {c: f"{c} (H={self.widths[c]})" for c in CELLS}
-        self.colors = {self.labels[c]: col for c, col in zip(CELLS, (CYCLE[0], CYCLE[1],
-                                                                     CYCLE[2]))}
+        self.colors = {self.labels[c]: CELL_COLORS[c] for c in CELLS}
         self._cache = {}
         super().__init__(H=self.widths["RNN"], rng=rng, **initial)
         for T in range(self.controls["T"].min, self.controls["T"].max + 1, T_STEP):
@@ -107,11 +106,11 @@ class CellsFlowExplorer(GradientFlowExplorer):
         return {label: self._cache[key] for label, key in keys.items()}
 
     def _build(self, fig):
-        (ax,) = stack_axes(fig, [3.3], left=0.85, top=0.4)
+        (ax,) = stack_axes(fig, [3.3], left=0.85, top=0.4, right=LEGEND_RIGHT)
         self.flow = plot_flow(self._flows(self.values), ax=ax, colors=self.colors)
         ax.set_title(f"size of dL/dh_t behind the loss, at most {self.budget} parameters each "
                      f"(log scale)", loc="left")
-        ax.legend(loc="lower left", fontsize=8.5, ncols=2)
+        ax.legend(**LEGEND_OUTSIDE)   # beside the axes: never over a curve
         ax.set_xlim(0, self.controls["T"].max - 1)
         set_decades(ax, YLIM)
         self.ax = ax
@@ -135,8 +134,13 @@ class CellsFlowExplorer(GradientFlowExplorer):
         return d
 
     def _draw(self, d):
-        """Move the lines; both axes stay fixed, so no tick label is ever redrawn."""
-        self.flow.set_results(d["results"])
+        """Move the lines; the axes stay fixed unless a curve falls below YLIM, then the
+        y-axis reaches down to it (each such look is rendered once, then reused)."""
+        ylim = self.flow.set_results(d["results"])
+        ylim = (min(ylim[0], YLIM[0]), YLIM[1])
+        if ylim != self.ax.get_ylim():
+            set_decades(self.ax, ylim)
+            self.static_layer.state = ylim
 
     def _n_params(self, cell):
         from ..budget import param_count

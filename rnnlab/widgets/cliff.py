@@ -21,7 +21,7 @@ from matplotlib.ticker import NullLocator
 
 from ..cliff import CLIP_MODES, descend
 from ..plots.cliff import WINDOW, cliff_surface, plot_cliff_map
-from ..style import COLORS
+from ..style import COLORS, OFF_SCALE
 from .base import Explorer
 
 LRS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
@@ -37,7 +37,7 @@ def _inside(p, window=WINDOW):
 class CliffExplorer(Explorer):
     """Descent on the one-unit loss surface; the step that touches the wall is thrown."""
 
-    figsize = (9.6, 4.4)
+    figsize = (8.8, 4.8)
 
     def _make_controls(self):
         import ipywidgets as W
@@ -56,11 +56,13 @@ class CliffExplorer(Explorer):
 
     def _build(self, fig):
         W_in, H_in = fig.get_figwidth(), fig.get_figheight()
-        ax = fig.add_axes((0.75 / W_in, 0.6 / H_in, 4.6 / W_in, (H_in - 1.0) / H_in))
-        cax = fig.add_axes((5.45 / W_in, 0.6 / H_in, 0.15 / W_in, (H_in - 1.0) / H_in))
-        side = fig.add_axes((6.85 / W_in, 0.6 / H_in, 2.55 / W_in, (H_in - 1.0) / H_in))
+        ax = fig.add_axes((0.75 / W_in, 1.0 / H_in, 4.2 / W_in, (H_in - 1.4) / H_in))
+        cax = fig.add_axes((5.05 / W_in, 1.0 / H_in, 0.15 / W_in, (H_in - 1.4) / H_in))
+        side = fig.add_axes((6.3 / W_in, 1.0 / H_in, 2.35 / W_in, (H_in - 1.4) / H_in))
         d = plot_cliff_map(ax=ax, surface=cliff_surface(), cax=cax)
         ax.set_title("loss over (w, b), descent path in white", loc="left", y=1.0)
+        ax.legend(loc="upper right", bbox_to_anchor=(1.0, -0.2), borderaxespad=0.0,
+                  fontsize=9)   # below the map: the path may run anywhere on it
         self.path_line, = ax.plot([4.5], [-2.0], color="white", lw=1.3, marker="o", ms=2.5)
         self.big_line, = ax.plot([4.5, 4.5], [-2.0, -2.0], color=COLORS["gradient"], lw=3.5,
                                  solid_capstyle="round")
@@ -74,8 +76,8 @@ class CliffExplorer(Explorer):
         side.yaxis.set_minor_locator(NullLocator())
         side.set_xlabel("step")
         side.set_title("loss and gradient norm", loc="left", y=1.0)
-        self.loss_line, = side.plot([0], [1], color=COLORS["output"], lw=1.8, label="loss")
-        self.norm_line, = side.plot([0], [1], color=COLORS["gradient"], lw=1.4,
+        self.loss_line, = side.plot([0], [1], color=COLORS["input"], lw=1.8, label="loss")
+        self.norm_line, = side.plot([0], [1], color=COLORS["gradient"], lw=1.4, ls="--",
                                     label="||g|| before clipping")
         side.legend(loc="upper right", fontsize=8.5)
         self.axes = {"map": ax, "side": side}
@@ -108,9 +110,14 @@ class CliffExplorer(Explorer):
         self.start.set_data([path[0, 0]], [path[0, 1]])
         self.big_line.set_data(path[i:i + 2, 0], path[i:i + 2, 1])
         end = path[-1]
-        self.thrown_text.set_text("" if _inside(end) else
+        left_map = not all(_inside(p) for p in path)
+        self.thrown_text.set_text("" if not left_map else
+                                  "the path leaves the map and comes back" if _inside(end) else
                                   f"the path leaves the map: it ends at w = {end[0]:.3g}, "
                                   f"b = {end[1]:.3g}")
+        for line in (self.path_line, self.big_line):   # off the map, as the text says
+            line.set_gid(OFF_SCALE if left_map else None)
+        self.controls["threshold"].disabled = d["clip"] == "off"   # nothing to clip at
         steps = np.arange(len(d["loss"]))
         self.loss_line.set_data(steps, np.clip(d["loss"], 1e-6, 1e3))
         if len(d["grad_norm"]):
@@ -120,13 +127,31 @@ class CliffExplorer(Explorer):
 
     def _note(self, d):
         if not len(d["step"]):
-            return "No step was taken."
+            return ("No step was taken: the first one would have left the float range "
+                    "(the gradient overflows).")
         i, g = d["biggest"], d["grad_norm"][d["biggest"]]
-        where = "off the map" if d["off_map"] else "on the map"
-        head = (f"The longest step is step {i}: gradient norm {g:.3g}, moved {d['thrown']:.3g} "
-                f"in (w, b); the path ends {where} with loss {d['final_loss']:.3g}")
+        where = ("ends off the map" if not _inside(d["path"][-1]) else
+                 "leaves the map, comes back and ends on it" if d["off_map"] else
+                 "ends on the map")
+        # below 1e-12 the loss is rounding noise of s(x_50) = 0.7, not a number to quote
+        loss = "below 1e-12" if d["final_loss"] < 1e-12 else f"{d['final_loss']:.3g}"
+        if d["thrown"] == 0:
+            head = (f"No step moved: the gradient is exactly zero all along; the path "
+                    f"{where} with loss {loss}")
+        else:
+            head = (f"The longest step is step {i}: gradient norm {g:.3g}, moved "
+                    f"{d['thrown']:.3g} in (w, b); the path {where} with loss {loss}")
+        if d["stopped"]:
+            head += (f"; the run stopped after {len(d['step'])} of {d['steps']} steps: the "
+                     f"next step would have left the float range")
         if d["clip"] != "off":
             n = int(d["clipped"].sum())
             head += (f"; clipping ({d['clip']}, threshold {d['threshold']:g}) changed "
                      f"{n} of {len(d['step'])} steps")
         return head + "."
+
+    def _alt(self, d):
+        return ("Two panels. Left: a colour map of the loss over w from 0 to 10 and b from -6 "
+                "to 0, with the wall as a dashed line and the descent path in white, its "
+                "longest step thick. Right: the loss and the gradient norm at each step, on a "
+                f"log scale. {self._note(d)}")

@@ -30,13 +30,17 @@ from ..flow import GAMMA, gradient_flow, jacobian_bound
 from ..plots.flow import plot_flow, set_decades, shown
 from ..rnn import RNN
 from ..style import COLORS
+from ..words import exploded, vanished
 from .base import Explorer
-from .panels import stack_axes
+from .panels import LEGEND_OUTSIDE, LEGEND_RIGHT, stack_axes
 
 SCALES = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0, 1.05, 1.1, 1.2, 1.5, 2.0, 3.0,
           5.0, 8.0, 12.0)
 INITS = {"random": "normal", "orthogonal": "orthogonal", "identity": "identity"}
 PANEL_RANGE = (0.01, 100.0)
+# A norm that turns exactly 0 right after a value at most this small has underflowed; after
+# a larger one it is a true zero: every slope it meets is 0 (all ReLUs off).
+TINY = 1e-300
 
 
 def format_ratio(log10_ratio):
@@ -103,7 +107,8 @@ class GradientFlowExplorer(Explorer):
         results = {label: gradient_flow(m, T, rng=self.seed) for label, m in models.items()}
         bound = self._boundary(self.values, models, results)
         heights = [3.2, 0.55] if self.jacobian_panel else [3.9]
-        axes = stack_axes(fig, heights, gaps=[0.75][:len(heights) - 1], left=0.85, top=0.4)
+        axes = stack_axes(fig, heights, gaps=[0.75][:len(heights) - 1], left=0.85, top=0.4,
+                          right=LEGEND_RIGHT)
         ax = axes[0]
         self.flow = plot_flow(results, ax=ax, boundary=bound, colors=self.colors)
         ax.set_title("size of dL/dh_t at each lag behind the loss (log scale)", loc="left",
@@ -111,7 +116,7 @@ class GradientFlowExplorer(Explorer):
         ax.set_ylabel("")
         ylabel = ax.text(-0.1, 0.5, "gradient norm", rotation=90, va="center", ha="center",
                          transform=ax.transAxes, fontsize=11, color=COLORS["text"])
-        ax.legend(loc="upper right", fontsize=8.5)
+        ax.legend(**LEGEND_OUTSIDE)   # beside the axes: never over a curve
         if "T" in self.controls:   # the longest sequence fits: the x-axis never changes
             ax.set_xlim(0, self.controls["T"].max - 1)
         self.ax, self.ylim = ax, ax.get_ylim()
@@ -190,17 +195,39 @@ class GradientFlowExplorer(Explorer):
         elif r.overflow:
             head = (f"The gradient overflows float64 (past 1.8e308) from lag {lag} on, "
                     f"drawn as x marks on the top edge")
-        elif r.underflow:
+        elif r.underflow and r.dh[lag - 1] <= TINY:
             head = (f"The gradient underflows to exactly 0 from lag {lag} on (below the "
                     f"smallest float), drawn as x marks on the bottom edge")
+        elif r.underflow:
+            head = (f"The gradient is exactly 0 from lag {lag} on, though it was "
+                    f"{r.dh[lag - 1]:.2g} at lag {lag - 1}: every slope it meets there is 0 "
+                    f"(not an underflow), drawn as x marks on the bottom edge")
         else:
-            head = (f"At lag {T - 1} the gradient is {format_ratio(d['log10_ratio'])} of its "
-                    f"value at the loss (lag 0)")
+            ratio = 10 ** d["log10_ratio"]
+            size = f"{ratio:.2f}" if 0.01 <= ratio < 10 else format_ratio(d["log10_ratio"])
+            head = f"At lag {T - 1} the gradient is {size} times its value at the loss (lag 0)"
+            head += ": it has vanished" if vanished(ratio) else \
+                ": it has exploded" if exploded(ratio) else ""
         if "gamma" not in d:
             return head + "."
         gs = d["gamma_sigma"]
         tail = (f"sigma_max(W_hh) = {d['sigma_max']:.3g}, rho = {d['rho']:.3g}, gamma = "
-                f"{d['gamma']:g}: gamma sigma_max = {gs:.3g}") + {
-            -1: " < 1, so it must vanish", 0: ", on the boundary: the theory does not decide",
-            1: " > 1, so it may explode (not must)"}[side(gs)]
+                f"{d['gamma']:g}: gamma sigma_max = {gs:.3g}")
+        if side(gs) < 0:
+            log_bound = (T - 1) * np.log10(gs)        # the dotted bound at lag T-1
+            tail += (f" < 1, so it must vanish: the bound (gamma sigma_max)^lag (dotted) is "
+                     f"{format_ratio(log_bound)} at lag {T - 1}" if vanished(10 ** log_bound)
+                     else f" < 1, so it must shrink, staying under the bound (gamma "
+                     f"sigma_max)^lag (dotted), {format_ratio(log_bound)} at lag {T - 1}")
+        else:
+            tail += {0: ", on the boundary: the theory does not decide",
+                     1: " > 1, so it may explode (not must)"}[side(gs)]
         return f"{head}; {tail}."
+
+    def _alt(self, d):
+        panel = (" Below, a strip places sigma_max(W_hh) and the spectral radius against "
+                 "1/gamma." if self.jacobian_panel and "gamma" in d else "")
+        bound = ", with the bound (gamma sigma_max)^lag dotted" if d.get("bound") else ""
+        return ("Line chart on a log scale: the gradient norm ||dL/dh_t|| ("
+                + ", ".join(d["dh"]) + f") against the lag behind the loss, 0 to "
+                f"{len(d['lag']) - 1}{bound}.{panel} {self._note(d)}")

@@ -19,7 +19,7 @@ from ..activations import sigmoid
 from ..lstm import LSTM
 from ..plots.flow import shown
 from ..rnn import RNN
-from ..style import COLORS
+from ..style import CELL_COLORS
 from .flow import SCALES, GradientFlowExplorer, format_ratio
 
 FORGET_BIASES = (-3.0, -2.0, -1.0, 0.0, 0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 7.0, 10.0)
@@ -36,7 +36,7 @@ class LSTMFlowExplorer(GradientFlowExplorer):
     """||dL/dc_t|| and ||dL/dh_t|| of an LSTM against ||dL/dh_t|| of a tanh RNN."""
 
     jacobian_panel = False
-    colors = {"LSTM": COLORS["hidden"], "RNN": COLORS["output"]}
+    colors = {"LSTM": CELL_COLORS["LSTM"], "RNN": CELL_COLORS["RNN"]}
 
     def _make_controls(self):
         import ipywidgets as W

@@ -1,6 +1,13 @@
 """Placing an explorer's panels by hand (in inches), so redraws never re-run a layout engine."""
 
 
+# A legend beside its axes (top left corner just right of the frame), for panels whose
+# curves may run anywhere; the panel leaves LEGEND_RIGHT inches free on the right for it.
+LEGEND_OUTSIDE = dict(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0,
+                      fontsize=8.5)
+LEGEND_RIGHT = 2.2
+
+
 def stack_axes(fig, heights, left=0.7, right=0.15, top=0.3, bottom=0.5, gaps=None):
     """Axes stacked top to bottom with the given heights (inches); returns the list.
 

@@ -24,9 +24,9 @@ import numpy as np
 from ..plots.series import integer_steps
 from ..activations import sigmoid
 from ..storecall import STORED, WIRING, store_recall_inputs
-from ..style import COLORS
+from ..style import CELL_COLORS, COLORS
 from .base import Explorer
-from .panels import stack_axes
+from .panels import LEGEND_OUTSIDE, LEGEND_RIGHT, stack_axes
 
 WRITE_AT, T_MAX = 5, 230
 BETWEEN = {"random values": 1.0, "zeros": 0.0}   # what the value line carries between events
@@ -89,21 +89,25 @@ class StoreRecallExplorer(Explorer):
                                       description="in between", style=style, layout=lay)}
 
     def _build(self, fig):
-        y_ax, g_ax = stack_axes(fig, [2.2, 1.9], gaps=[0.55], left=0.8)
+        y_ax, g_ax = stack_axes(fig, [2.2, 1.9], gaps=[0.55], left=0.8, right=LEGEND_RIGHT)
         steps = np.arange(T_MAX)
         zeros = np.zeros(T_MAX)
         self.lines = {
-            "lstm": y_ax.plot(steps, zeros, color=COLORS["hidden"], lw=2,
+            "lstm": y_ax.plot(steps, zeros, color=CELL_COLORS["LSTM"], lw=2,
                               label="LSTM: read-out y_t")[0],
-            "content": y_ax.plot(steps, zeros, color=COLORS["hidden"], lw=1.2, ls="--",
+            "content": y_ax.plot(steps, zeros, color=CELL_COLORS["LSTM"], lw=1.2, ls="--",
                                  label="LSTM: content 100 c_t")[0],
-            "rnn": y_ax.plot(steps, zeros, color=COLORS["output"], lw=1.6,
+            "rnn": y_ax.plot(steps, zeros, color=CELL_COLORS["RNN"], lw=1.6, ls="-.",
                              label="tanh unit: y_t = 100 h_t")[0],
-            "lstm_carry": g_ax.plot(steps, np.ones(T_MAX), color=COLORS["hidden"], lw=2,
+            "lstm_carry": g_ax.plot(steps, np.ones(T_MAX), color=CELL_COLORS["LSTM"], lw=2,
                                     label="LSTM: prod f")[0],
-            "rnn_carry": g_ax.plot(steps, np.ones(T_MAX), color=COLORS["output"], lw=2,
+            "rnn_carry": g_ax.plot(steps, np.ones(T_MAX), color=CELL_COLORS["RNN"], lw=2, ls="-.",
                                    label="tanh unit: prod w (1 - h^2)")[0],
         }
+        # values beyond the y-axis: drawn at its edge with a triangle pointing off the scale
+        self.off_marks = [y_ax.scatter(np.empty(0), np.empty(0), marker=m, s=30,
+                                       color=COLORS["text"], clip_on=False, label=label)
+                          for m, label in (("^", "off the scale"), ("v", "_below"))]
         self.read_marks = [ax.axvline(0, color=COLORS["highlight"], ls=":", lw=1.5)
                            for ax in (y_ax, g_ax)]
         for ax in (y_ax, g_ax):
@@ -114,7 +118,7 @@ class StoreRecallExplorer(Explorer):
         y_ax.set_ylim(*YLIM)
         y_ax.set_title(f"store {STORED} at step {WRITE_AT} (blue), read it later (purple)",
                        loc="left", y=1.0)
-        y_ax.legend(loc="upper left", fontsize=9, ncols=3)
+        y_ax.legend(**LEGEND_OUTSIDE)   # beside the axes: never over a curve
         y_ax.tick_params(labelbottom=False)
         g_ax.set_yscale("log")
         g_ax.set_ylim(FLOOR, 10)
@@ -122,12 +126,12 @@ class StoreRecallExplorer(Explorer):
         g_ax.minorticks_off()
         g_ax.set_title("how much of a change to the stored value reaches step t", loc="left",
                        y=1.0)
-        g_ax.legend(loc="lower left", fontsize=9, ncols=2)
+        g_ax.legend(**LEGEND_OUTSIDE)
         g_ax.set_xlabel("step t")
-        self.text = y_ax.text(0.01, 0.03, "", transform=y_ax.transAxes, va="bottom", fontsize=9.5,
-                              color=COLORS["text"])
+        self.text = y_ax.text(1.02, 0.0, "", transform=y_ax.transAxes, va="bottom",
+                              fontsize=9, color=COLORS["text"])   # beside the axes too
         self._freeze_axes(y_ax, *[a for a in y_ax.lines if a not in self.lines.values()
-                                  and a not in self.read_marks])
+                                  and a not in self.read_marks and a not in self.off_marks])
         self._freeze_axes(g_ax, *[a for a in g_ax.lines if a not in self.lines.values()
                                   and a not in self.read_marks])
 
@@ -157,12 +161,19 @@ class StoreRecallExplorer(Explorer):
         self.lines["lstm"].set_ydata(np.clip(d["lstm_y"], *YLIM))
         self.lines["content"].set_ydata(np.clip(d["lstm_c"], *YLIM))
         self.lines["rnn"].set_ydata(np.clip(d["rnn_y"], *YLIM))
+        steps = np.arange(T_MAX)
+        for mark, side, edge in zip(self.off_marks, (1, -1), YLIM[::-1]):
+            off = np.zeros(T_MAX, bool)
+            for key in ("lstm_y", "lstm_c", "rnn_y"):
+                off |= side * (d[key] - edge) > 0
+            at = steps[off][::8]
+            mark.set_offsets(np.column_stack([at, np.full(len(at), edge)]))
         self.lines["lstm_carry"].set_ydata(np.clip(d["lstm_carry"], FLOOR, 10))
         self.lines["rnn_carry"].set_ydata(np.clip(d["rnn_carry"], FLOOR, 10))
         for m in self.read_marks:
             m.set_xdata([d["read_at"], d["read_at"]])
-        self.text.set_text(f"read at step {d['read_at']}:  LSTM {d['lstm_read']:.2f} "
-                           f"(gradient {d['lstm_grad']:.3g}),  tanh unit {d['rnn_read']:.2f} "
+        self.text.set_text(f"read at step {d['read_at']}:\nLSTM {d['lstm_read']:.2f}\n"
+                           f"(gradient {d['lstm_grad']:.3g})\ntanh unit {d['rnn_read']:.2f}\n"
                            f"(gradient {d['rnn_grad']:.3g})")
 
     def note_for(self, d):
