@@ -321,8 +321,10 @@ def _drag_ends_on_its_last_value(page, slider, figure):
 
 
 def _visible_stills(cell):
-    """Still pictures (PNG outputs) of an explorer cell that the page shows."""
-    pngs = cell.locator('.jp-OutputArea-output[data-mime-type="image/png"]').all()
+    """Still pictures (PNG outputs, or PNGs with alt text in an HTML output) of an explorer
+    cell that the page shows."""
+    pngs = cell.locator('.jp-OutputArea-output[data-mime-type="image/png"], '
+                        '.jp-OutputArea-output[data-mime-type="text/html"] > img').all()
     return sum(p.is_visible() for p in pngs)
 
 

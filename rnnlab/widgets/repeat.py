@@ -14,6 +14,7 @@ import numpy as np
 
 from ..plots.flow import set_decades, shown
 from ..style import COLORS
+from ..words import exploded, vanished
 from .base import Explorer
 
 FACTORS = (0.5, 0.8, 0.9, 0.95, 0.99, 1.0, 1.01, 1.05, 1.1, 1.2, 1.5)
@@ -76,5 +77,12 @@ class RepeatExplorer(Explorer):
             return f"1^{n} = 1: a factor of exactly 1 keeps the value, however many steps."
         kind = "fades" if f < 1 else "grows"
         beyond = " (beyond the plotted range)" if not YLIM[0] <= v <= YLIM[1] else ""
-        return f"{f:g}^{n} = {v:.2g}{beyond}: a factor {'below' if f < 1 else 'above'} 1 {kind} " \
-               f"exponentially with the number of steps."
+        word = ", so it has vanished" if vanished(v) else ", so it has exploded" \
+            if exploded(v) else ""
+        return f"{f:g}^{n} = {v:.2g}{beyond}: with a factor {'below' if f < 1 else 'above'} 1 " \
+               f"the value {kind} exponentially with the number of steps{word}."
+
+    def _alt(self, d):
+        return (f"Line chart on a log scale: factor^t for t = 0 to {d['steps']} with factor "
+                f"{d['factor']:g} (thick line), beside dotted lines for "
+                + ", ".join(f"{r:g}^t" for r in REFERENCES) + f". {self._note(d)}")
