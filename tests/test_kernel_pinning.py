@@ -12,12 +12,22 @@ from jupyter_client.kernelspec import KernelSpecManager
 from conftest import REPO_ROOT, pinned_kernel_env
 
 
-@pytest.fixture
-def bogus_user_kernel(tmp_path, monkeypatch):
-    """A user-level `python3` kernelspec that runs some other Python (without rnnlab)."""
+@pytest.fixture(params=["user", "environment"])
+def bogus_user_kernel(request, tmp_path, monkeypatch):
+    """A stale `python3` kernelspec that runs some other Python (without rnnlab), in the
+    place Jupyter searches first after JUPYTER_PATH: the user's data directory
+    (~/.local/share/jupyter, first outside a virtual environment) or the environment's
+    own {sys.prefix}/share/jupyter (first inside one, and what a moved or copied venv
+    leaves stale). Which of the two Jupyter prefers is set explicitly
+    (JUPYTER_PREFER_ENV_PATH), so both cases run alike in a venv and in a system Python."""
     home, data = tmp_path / "home", tmp_path / "home" / ".local" / "share" / "jupyter"
-    spec = data / "kernels" / "python3"
+    env_data = tmp_path / "env" / "share" / "jupyter"
+    import jupyter_core.paths
+    monkeypatch.setattr(jupyter_core.paths, "ENV_JUPYTER_PATH", [str(env_data)])
+    monkeypatch.setenv("JUPYTER_PREFER_ENV_PATH", "1" if request.param == "environment" else "0")
+    spec = (env_data if request.param == "environment" else data) / "kernels" / "python3"
     spec.mkdir(parents=True)
+    home.mkdir(parents=True, exist_ok=True)
     bogus = str(tmp_path / "elsewhere" / "bin" / "python")
     (spec / "kernel.json").write_text(json.dumps(
         {"argv": [bogus, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
