@@ -353,6 +353,10 @@ def test_bifurcation_section_6(bifurcation):
         assert (np.abs(d["runs"][-1] - x_star) <= np.abs(d["runs"][0] - x_star)).all()
         later = one_unit_trajectory(5.0, b, np.append(np.linspace(-4, 4, 7), 0.5), T=300)
         assert np.abs(later[-1] - x_star).max() < 1e-6
+    for b in (-2.6, -2.5, -2.4):    # inside: all arrive but the run balanced on x* = 0
+        d = bifurcation.compute(w=5.0, b=b, x0=0.5)
+        gaps = np.array([min(abs(e - p.x) for p in d["points"] if p.stable) for e in d["ends"]])
+        assert (gaps <= 0.01).sum() >= 7
     d = bifurcation.compute(w=5.0, b=-2.5, x0=0.5)
     low, mid, high = (p.x for p in d["points"])
     assert abs(mid) < 1e-9 and d["n_stable"] == 2
@@ -446,14 +450,14 @@ def test_cliff_counts_the_steps_clipping_changed(cliff_notes):
 
 
 def test_cliff_section_7_claims(cliff):
-    """'The step that lands on the wall meets a gradient many times larger than any before';
-    'Without clipping, step 11 hits the wall and lands far off the map on a plateau. Norm
+    """'The step that lands on the wall meets a gradient many times larger than any before'
+    (more than 30 times, the notebook says); 'Without clipping, step 11 hits the wall and lands far off the map on a plateau. Norm
     clipping shortens that one step and the descent goes on to a low loss. Elementwise
     clipping also survives, but each clipped step points somewhere else.'"""
     base = dict(w0=4.5, b0=-2.0, lr=0.5, steps=40, threshold=1.0)
     off = cliff.compute(clip="off", **base)
     g = off["grad_norm"]
-    assert off["biggest"] == 11 and g[11] >= 10 * g[:11].max()
+    assert off["biggest"] == 11 and g[11] > 30 * g[:11].max()          # more than 30 times
     assert not inside(off["path"][-1]) and off["thrown"] > 5            # far off the map
     assert g[-5:].max() < 1e-6                                         # on a plateau
     norm = cliff.compute(clip="norm", **base)
