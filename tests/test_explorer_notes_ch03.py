@@ -451,9 +451,10 @@ def test_cliff_counts_the_steps_clipping_changed(cliff_notes):
 
 def test_cliff_section_7_claims(cliff):
     """'The step that lands on the wall meets a gradient many times larger than any before'
-    (more than 30 times, the notebook says); 'Without clipping, step 11 hits the wall and lands far off the map on a plateau. Norm
-    clipping shortens that one step and the descent goes on to a low loss. Elementwise
-    clipping also survives, but each clipped step points somewhere else.'"""
+    (more than 30 times, the notebook says); 'Without clipping, step 11 hits the wall and
+    lands far off the map on a plateau. Norm clipping shortens that one step and the
+    descent goes on to a low loss. Elementwise clipping also survives, but each clipped
+    step points somewhere else.'"""
     base = dict(w0=4.5, b0=-2.0, lr=0.5, steps=40, threshold=1.0)
     off = cliff.compute(clip="off", **base)
     g = off["grad_norm"]
