@@ -1,22 +1,23 @@
 """RNN, LSTM and GRU at matched parameter counts on three long-lag tasks, several seeds.
 
-A toy-scale study in the spirit of Chung, Gulcehre, Cho & Bengio (2014): every cell gets
-the same parameter budget (``rnnlab.budget.matched_widths``), the same optimizer and the
-same number of training steps; each run is scored on fresh test sequences against the
-task's criterion. Tasks (``TASKS``)::
-
-    adding     H&S 1997 exp. 4, T = 20:   a sequence is solved when |y - y*| < 0.04
-    timer      Jaeger's timer, T = 40:    a pulse is timed when it lasts 10 u2 steps +- 1
-    long_lag   H&S 1997 exp. 2a, p = 50:  the final prediction recalls the first symbol
-                                          (trained with the loss on that prediction only)
+A toy-scale study in the spirit of Chung, Gulcehre, Cho & Bengio (2014): within a task
+every cell gets the same parameter budget (``rnnlab.budget.matched_widths``), batch,
+optimizer and number of steps, and its own standard initialization; each run is scored
+on fresh test sequences against the task's criterion. The tasks and the recipes live in
+``rnnlab.study_tasks`` (``TASKS``, ``make_model``).
 
 A run *succeeds* when its final test score reaches the task's ``goal`` (0.9 of the
-adding problem's sequences, 0.9 of the timer's pulses, both long-lag sequences).
+adding problem's sequences, 0.9 of the timer's pulses, all long-lag test sequences).
+Besides the scores, every run records, at each evaluation step on the test set, max |c_t|
+(LSTM; NaN for the others) and, on the long-lag task, ``recall_gap`` (how much h at the
+last step differs between sequences that began with x and with y). The command also
+trains the LSTM with forget bias 1 alone (``LSTM_FAILING``) on the long-lag task, the
+same seeds: the saturation lesson's failing recipe.
 
-The full study takes a few minutes and ships as ``rnnlab/data/study.npz``; remake it
-(seeded, with a progress line per run) with::
+The full study takes a quarter of an hour and ships as ``rnnlab/data/study.npz``; remake
+it (seeded, with a progress line per run) with::
 
-    python -m rnnlab.study                     # 3 tasks x 3 cells x 5 seeds
+    python -m rnnlab.study                     # 3 tasks x 3 cells x 5 seeds, + 5 failing
     python -m rnnlab.study --seeds 2 --out /tmp/study.npz
 
 ``run`` trains one (task, cell, seed); ``run_study`` all of them; ``load`` reads the
@@ -24,106 +25,53 @@ file as a ``StudyResults``. Long training amplifies rounding, so a rerun on anot
 machine ends with slightly different curves; the notebook describes the shipped file.
 """
 import argparse
+import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
-from . import tasks
 from .budget import CELLS, matched_widths
-from .gru import GRU
-from .lstm import LSTM
 from .optim import Adam
-from .rnn import RNN
+from .study_tasks import (LSTM_BIASES, LSTM_FAILING, TASKS, TEST_SEED, Task,  # noqa: F401
+                          make_model, recall_gap)
 from .train import train
 
 DATA = Path(__file__).resolve().parent / "data"
 FILE = DATA / "study.npz"
-TEST_SEED = 4321      # test sequences are drawn from this seed, never from a training seed
+EARLY = (10, 25, 50)      # extra evaluation steps: the LSTM's cell saturates this early
 
 
-@dataclass(frozen=True)
-class Task:
-    """One task of the study: data, sizes, budget, training length and criterion."""
-    name: str
-    title: str                          # for tables and figures
-    batches: Callable                   # rng -> TaskBatch (a training batch)
-    test: Callable                      # () -> TaskBatch (the fixed test set)
-    score: Callable                     # (Y, batch) -> fraction in [0, 1]
-    criterion: str                      # what the score counts, in words
-    goal: float                         # a run succeeds when its final score >= goal
-    D: int
-    O: int
-    budget: int                         # parameters per model (recurrent + output)
-    steps: int                          # optimizer steps per run
-    B: int                              # sequences per training batch (as ``batches`` draws)
-    lr: float = 1e-2
-
-
-def _long_lag_batch(rng, p=50, B=8):
-    """A training batch of the long-lag task with the loss on the last prediction only:
-    the other predictions are easy, and the budget goes to the one that needs memory."""
-    b = tasks.long_lag(p, B, rng)
-    return b._replace(mask=b.mask * (np.arange(p) == p - 1)[:, None])
-
-
-TASKS = {
-    "adding": Task(
-        "adding", "adding problem (T = 20)",
-        lambda rng: tasks.adding_problem(20, 32, rng),
-        lambda: tasks.adding_problem(20, 256, TEST_SEED), tasks.adding_success,
-        "sequences with |error| < 0.04 (Hochreiter & Schmidhuber 1997)", 0.9,
-        D=2, O=1, budget=600, steps=600, B=32),
-    "timer": Task(
-        "timer", "Jaeger's timer (T = 40)",
-        lambda rng: tasks.timer(40, 16, rng),
-        lambda: tasks.timer(120, 64, TEST_SEED), tasks.timer_success,
-        "pulses lasting 10 u2 steps, +- 1 (the course's criterion)", 0.9,
-        D=2, O=1, budget=600, steps=400, B=16),
-    "long_lag": Task(
-        "long_lag", "noise-free long lag (p = 50)",
-        _long_lag_batch,
-        lambda: tasks.long_lag(50, 64, TEST_SEED), tasks.long_lag_success,
-        "sequences whose last symbol is recalled (H&S 1997, exp. 2a)", 1.0,
-        D=51, O=51, budget=1800, steps=300, B=8),   # trained on the last prediction only
-}
-
-
-def make_model(cell, D, H, O, seed):
-    """A fresh RNN (tanh), LSTM (forget bias 1, as Jozefowicz et al. 2015) or GRU."""
-    if cell == "RNN":
-        return RNN(D, H, O, rng=seed)
-    if cell == "LSTM":
-        return LSTM(D, H, O, forget_bias=1.0, rng=seed)
-    if cell == "GRU":
-        return GRU(D, H, O, rng=seed)
-    raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
-
-
-def run(task, cell, seed, steps=None, evals=11, callback=None):
+def run(task, cell, seed, steps=None, evals=11, callback=None, lstm_biases=None):
     """Train one model; returns a dict of its learning curve, final score and wall time.
 
-    ``task`` is a ``Task`` or a name in ``TASKS``. The test score is measured at ``evals``
-    evenly spaced steps (the first before training). Keys: ``eval_steps`` (evals,),
-    ``scores`` (evals,), ``loss`` (steps,) the training loss, ``score`` the final score,
-    ``success`` (score >= goal), ``seconds``, ``H``, ``n_params``, ``diverged``.
+    ``task`` is a ``Task`` or a name in ``TASKS``. The test score is measured before
+    training, at ``EARLY`` steps and at ``evals`` evenly spaced steps. Keys: ``eval_steps``,
+    ``scores``, ``max_c`` (max |c_t| over the test set, NaN but for the LSTM) and ``gap``
+    (``recall_gap`` on the long-lag task, else NaN), all (n_evals,); ``loss`` (steps,) the
+    training loss, ``score`` the final score, ``success`` (score >= goal), ``seconds``,
+    ``H``, ``n_params``, ``diverged``. ``lstm_biases`` overrides the LSTM's recipe.
     ``callback(step, history)`` is passed on to ``train`` (e.g. a live plot). BLAS runs
     on one thread meanwhile (with threadpoolctl installed): these matrices are small.
     """
     task = TASKS[task] if isinstance(task, str) else task
     steps = task.steps if steps is None else steps
     H = matched_widths(task.budget, task.D, task.O)[cell]
-    model = make_model(cell, task.D, H, task.O, seed)
+    model = make_model(cell, task.D, H, task.O, seed, lstm_biases)
     test = task.test()
-    eval_steps = np.unique(np.linspace(0, steps, evals).round().astype(int))
-    scores = []
+    eval_steps = np.unique(np.concatenate([[s for s in EARLY if s < steps],
+                                           np.linspace(0, steps, evals).round()]).astype(int))
+    rec = {"scores": [], "max_c": [], "gap": []}
 
     def measure():
         with np.errstate(all="ignore"):
-            scores.append(task.score(model(test.X), test))
+            trace = model.forward(test.X)
+            rec["scores"].append(task.score(trace.Y, test))
+            rec["max_c"].append(np.abs(trace.states["c"]).max() if "c" in trace.states
+                                else np.nan)
+            rec["gap"].append(recall_gap(trace, test) if task.name == "long_lag" else np.nan)
 
     def every_step(step, history):
         if step + 1 in eval_steps:
@@ -140,18 +88,26 @@ def run(task, cell, seed, steps=None, evals=11, callback=None):
     finally:
         if limits is not None:
             limits.restore_original_limits()
-    while len(scores) < len(eval_steps):        # a diverged run keeps its last score
-        scores.append(scores[-1])
+    for values in rec.values():                  # a diverged run keeps its last values
+        while len(values) < len(eval_steps):
+            values.append(values[-1])
     loss = np.full(steps, np.nan)
     loss[:len(history)] = history.loss
-    return {"eval_steps": eval_steps, "scores": np.array(scores), "loss": loss,
-            "score": scores[-1], "success": scores[-1] >= task.goal, "seconds": seconds,
-            "H": H, "n_params": model.n_params, "diverged": history.diverged}
+    scores = np.array(rec["scores"])
+    return {"eval_steps": eval_steps, "scores": scores, "max_c": np.array(rec["max_c"]),
+            "gap": np.array(rec["gap"]), "loss": loss, "score": scores[-1],
+            "success": scores[-1] >= task.goal, "seconds": seconds, "H": H,
+            "n_params": model.n_params, "diverged": history.diverged}
 
 
 @dataclass
 class StudyResults:
-    """All runs of a study: arrays indexed [task, cell, seed (, eval point)]."""
+    """All runs of a study: arrays indexed [task, cell, seed (, eval point)].
+
+    ``failing`` holds the long-lag runs of the LSTM with ``LSTM_FAILING`` (same seeds):
+    keys ``scores``, ``max_c``, ``gap`` (seeds, evals), ``final``, ``success``,
+    ``seconds`` (seeds,); empty when the study did not include the long-lag task.
+    """
     tasks: tuple            # task names
     cells: tuple            # ("RNN", "LSTM", "GRU")
     seeds: tuple
@@ -163,13 +119,33 @@ class StudyResults:
     widths: np.ndarray      # (tasks, cells) H
     n_params: np.ndarray    # (tasks, cells)
     total_seconds: float    # the whole study's wall time
+    max_c: dict = field(default_factory=dict)     # task -> (cells, seeds, evals)
+    gap: dict = field(default_factory=dict)       # task -> (cells, seeds, evals)
+    failing: dict = field(default_factory=dict)
+    load_average: tuple = ()                      # 1-minute load average, start and end
 
     def success_rate(self, task, cell):
         """Fraction of seeds whose run met the task's goal."""
         return float(self.success[self.tasks.index(task), self.cells.index(cell)].mean())
 
+    def solved(self, task, cell):
+        """Number of seeds whose run met the task's goal."""
+        return int(self.success[self.tasks.index(task), self.cells.index(cell)].sum())
+
+    def first_solved(self, task, cell):
+        """Per seed, the first evaluation step whose score met the goal and stayed there
+        to the end (None for an unsolved run)."""
+        ok = self.scores[task][self.cells.index(cell)] >= TASKS[task].goal  # (seeds, evals)
+        first = []
+        for row in ok:
+            k = len(row)
+            while k > 0 and row[k - 1]:
+                k -= 1
+            first.append(int(self.eval_steps[task][k]) if k < len(row) else None)
+        return first
+
     def table(self):
-        """One line per (task, cell): width, parameters, success rate, mean and range of the
+        """One line per (task, cell): width, parameters, runs solved, mean and range of the
         final score, mean wall time per run."""
         lines = [f"{'task':<10} {'cell':<5} {'H':>3} {'params':>6}  {'solved':>6}  "
                  f"{'final score: mean (min-max)':<27} {'s/run':>5}"]
@@ -183,29 +159,45 @@ class StudyResults:
         return "\n".join(lines)
 
     def save(self, path):
-        arrays = {f"scores_{t}": self.scores[t] for t in self.tasks}
-        arrays.update({f"eval_steps_{t}": self.eval_steps[t] for t in self.tasks})
+        arrays = {}
+        for t in self.tasks:
+            arrays.update({f"scores_{t}": self.scores[t], f"eval_steps_{t}": self.eval_steps[t],
+                           f"max_c_{t}": self.max_c[t], f"gap_{t}": self.gap[t]})
+        arrays.update({f"failing_{k}": v for k, v in self.failing.items()})
         np.savez_compressed(path, tasks=np.array(self.tasks), cells=np.array(self.cells),
                             seeds=np.array(self.seeds), final=self.final,
                             success=self.success, seconds=self.seconds, widths=self.widths,
-                            n_params=self.n_params, total_seconds=self.total_seconds, **arrays)
+                            n_params=self.n_params, total_seconds=self.total_seconds,
+                            load_average=np.array(self.load_average), **arrays)
 
 
 def load(path=FILE):
     """The study's results file (default: the one shipped with rnnlab) as ``StudyResults``."""
     with np.load(path) as f:
         names = tuple(str(t) for t in f["tasks"])
+        per_task = {k: {t: f[f"{k}_{t}"] for t in names}
+                    for k in ("eval_steps", "scores", "max_c", "gap")}
+        failing = {k[len("failing_"):]: f[k] for k in f.files if k.startswith("failing_")}
         return StudyResults(names, tuple(str(c) for c in f["cells"]),
-                            tuple(int(s) for s in f["seeds"]),
-                            {t: f[f"eval_steps_{t}"] for t in names},
-                            {t: f[f"scores_{t}"] for t in names}, f["final"],
-                            f["success"], f["seconds"], f["widths"], f["n_params"],
-                            float(f["total_seconds"]))
+                            tuple(int(s) for s in f["seeds"]), per_task["eval_steps"],
+                            per_task["scores"], f["final"], f["success"], f["seconds"],
+                            f["widths"], f["n_params"], float(f["total_seconds"]),
+                            per_task["max_c"], per_task["gap"], failing,
+                            tuple(float(x) for x in f["load_average"]))
+
+
+def _progress(out, done, total, start, label, r):
+    elapsed = time.perf_counter() - start
+    print(f"[{done:>3}/{total}] {label:<20} H={r['H']:<3}: score {r['score']:.2f} "
+          f"{'solved' if r['success'] else '      '} {r['seconds']:5.1f} s   (elapsed "
+          f"{elapsed / 60:4.1f} min, about {elapsed / done * (total - done) / 60:4.1f} min "
+          f"left)", file=out, flush=True)
 
 
 def run_study(task_names=tuple(TASKS), cells=CELLS, seeds=range(5), out=None,
               steps=None):
-    """Every (task, cell, seed); prints one progress line per run to ``out``. ``steps``
+    """Every (task, cell, seed), then the failing LSTM recipe on the long-lag task (when
+    it is among the tasks); prints one progress line per run to ``out``. ``steps``
     overrides every task's training length (for a quick trial)."""
     task_names, cells, seeds = tuple(task_names), tuple(cells), tuple(seeds)
     out = sys.stdout if out is None else out
@@ -214,8 +206,11 @@ def run_study(task_names=tuple(TASKS), cells=CELLS, seeds=range(5), out=None,
     success = np.zeros(shape, dtype=bool)
     widths = np.zeros(shape[:2], dtype=np.int64)
     n_params = np.zeros(shape[:2], dtype=np.int64)
-    scores, eval_steps = {}, {}
-    total, done, start = np.prod(shape), 0, time.perf_counter()
+    curves = {"scores": {}, "max_c": {}, "gap": {}}
+    eval_steps, failing = {}, {}
+    with_failing = "long_lag" in task_names
+    total = int(np.prod(shape)) + (len(seeds) if with_failing else 0)
+    done, start, load0 = 0, time.perf_counter(), os.getloadavg()[0]
     for i, name in enumerate(task_names):
         for j, cell in enumerate(cells):
             for k, seed in enumerate(seeds):
@@ -225,16 +220,23 @@ def run_study(task_names=tuple(TASKS), cells=CELLS, seeds=range(5), out=None,
                     r["score"], r["success"], r["seconds"]
                 widths[i, j], n_params[i, j] = r["H"], r["n_params"]
                 eval_steps[name] = r["eval_steps"]
-                scores.setdefault(name, np.zeros((len(cells), len(seeds),
-                                                  len(r["eval_steps"]))))[j, k] = r["scores"]
-                elapsed = time.perf_counter() - start
-                print(f"[{done:>3}/{total}] {name:<9} {cell:<4} H={r['H']:<3} seed {seed}: "
-                      f"score {r['score']:.2f} {'solved' if r['success'] else '      '} "
-                      f"{r['seconds']:5.1f} s   (elapsed {elapsed / 60:4.1f} min, about "
-                      f"{elapsed / done * (total - done) / 60:4.1f} min left)", file=out,
-                      flush=True)
-    return StudyResults(task_names, cells, seeds, eval_steps, scores, final, success,
-                        seconds, widths, n_params, time.perf_counter() - start)
+                for key, c in curves.items():
+                    c.setdefault(name, np.zeros((len(cells), len(seeds),
+                                                 len(r["eval_steps"]))))[j, k] = r[key]
+                _progress(out, done, total, start, f"{name} {cell} seed {seed}", r)
+    if with_failing:
+        runs = []
+        for seed in seeds:
+            runs.append(run("long_lag", "LSTM", seed, steps=steps, lstm_biases=LSTM_FAILING))
+            done += 1
+            _progress(out, done, total, start, f"failing LSTM seed {seed}", runs[-1])
+        failing = {k: np.array([r[key] for r in runs]) for k, key in (
+            ("scores", "scores"), ("max_c", "max_c"), ("gap", "gap"), ("final", "score"),
+            ("success", "success"), ("seconds", "seconds"))}
+    return StudyResults(task_names, cells, seeds, eval_steps, curves["scores"], final,
+                        success, seconds, widths, n_params, time.perf_counter() - start,
+                        curves["max_c"], curves["gap"], failing,
+                        (load0, os.getloadavg()[0]))
 
 
 def _one_blas_thread():
@@ -262,6 +264,9 @@ def main(argv=None):
     for name in res.tasks:
         rates = ", ".join(f"{c} {res.success_rate(name, c):.0%}" for c in res.cells)
         print(f"  {name:<9} success: {rates}")
+    if res.failing:
+        print(f"  long_lag  LSTM with forget bias 1 alone: "
+              f"{int(res.failing['success'].sum())}/{len(res.seeds)} solved")
     return 0
 
 

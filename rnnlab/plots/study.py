@@ -1,17 +1,28 @@
-"""The RNN / LSTM / GRU study drawn: learning curves per task, and a live curve for training.
+"""The RNN / LSTM / GRU study drawn: learning curves per task, the LSTM's saturation, and a
+live curve for training.
 
-    plot_study(results, axes=None) -> Drawing    one panel per task: the test score
-                                                 against the training step, the mean over
-                                                 seeds (line) and the range (band)
-    LiveCurves(labels, steps, ylabel)            a figure redrawn in place while a cell
-                                                 trains (IPython display handle)
+    plot_study(results, axes=None) -> Drawing       one panel per task: the test score
+                                                    against the training step, the mean
+                                                    over seeds (line) and the range (band)
+    plot_saturation(results, axes=None) -> Drawing  the long-lag LSTM runs, the failing
+                                                    recipe beside the study's: max |c_t|
+                                                    and the recall gap during training
+    LiveCurves(labels, steps, ylabel)               a figure redrawn in place while a cell
+                                                    trains (IPython display handle)
 """
 import numpy as np
 
-from ..style import CYCLE
+from ..style import CYCLE, OKABE_ITO
 from .base import Drawing, styled
 
-CELL_COLORS = {"RNN": CYCLE[0], "LSTM": CYCLE[1], "GRU": CYCLE[2]}
+try:                                   # the course's look per cell, where style defines it
+    from ..style import CELL_STYLE
+except ImportError:                    # pragma: no cover - the same colours and dashes
+    CELL_STYLE = {"RNN": {"color": OKABE_ITO["orange"], "ls": "-."},
+                  "LSTM": {"color": OKABE_ITO["bluish_green"], "ls": "-"},
+                  "GRU": {"color": OKABE_ITO["blue"], "ls": "--"}}
+CELL_COLORS = {cell: style["color"] for cell, style in CELL_STYLE.items()}
+FAILING_COLOR = OKABE_ITO["vermillion"]
 
 
 @styled
@@ -19,9 +30,10 @@ def plot_study(results, axes=None):
     """Learning curves of a ``rnnlab.study.StudyResults``: one panel per task.
 
     Each cell's line is the mean test score over the seeds at each evaluation step, its
-    band the lowest to the highest seed; the dotted line is the task's goal.
+    band the lowest to the highest seed; the dotted line is the task's goal. The panel's
+    title says how many seeds each cell solved; the legend sits above the panels.
     Returns a ``Drawing`` with ``fig``, ``axes`` (task -> Axes), ``lines`` ((task, cell)
-    -> Line2D) and ``bands``.
+    -> Line2D, labelled "cell (n/N solved)") and ``bands``.
     """
     from ..study import TASKS
 
@@ -29,29 +41,83 @@ def plot_study(results, axes=None):
     if axes is None:
         import matplotlib.pyplot as plt
 
-        fig, axes = plt.subplots(1, len(names), figsize=(3.0 * len(names) + 0.6, 3.1),
+        fig, axes = plt.subplots(1, len(names), figsize=(3.0 * len(names) + 0.6, 3.5),
                                  layout="constrained", sharey=True)
     axes = np.atleast_1d(axes)
     fig = axes[0].figure
     d = Drawing(fig=fig, ax=axes[0], axes={}, lines={}, bands={})
     for ax, name in zip(axes, names):
         steps = results.eval_steps[name]
+        counts = []
         for j, cell in enumerate(results.cells):
             s = results.scores[name][j]                       # (seeds, evals)
-            color = CELL_COLORS.get(cell, CYCLE[j])
+            look = CELL_STYLE.get(cell, {"color": CYCLE[j], "ls": "-"})
             d["bands"][name, cell] = ax.fill_between(steps, s.min(axis=0), s.max(axis=0),
-                                                     color=color, alpha=0.18, lw=0)
+                                                     color=look["color"], alpha=0.15, lw=0)
             n = int(results.success[names.index(name), j].sum())
-            d["lines"][name, cell], = ax.plot(steps, s.mean(axis=0), color=color, marker="o",
-                                              ms=3, label=f"{cell} ({n}/{s.shape[0]} solved)")
+            counts.append(f"{cell} {n}")
+            d["lines"][name, cell], = ax.plot(steps, s.mean(axis=0), marker="o", ms=2.5,
+                                              label=f"{cell} ({n}/{s.shape[0]} solved)",
+                                              **look)
+        title = TASKS[name].title if name in TASKS else name
         if name in TASKS:
             ax.axhline(TASKS[name].goal, color="#555555", ls=":", lw=1.2)
-            ax.set_title(TASKS[name].title, fontsize=11)
+        ax.set_title(f"{title}\nsolved of {len(results.seeds)}: " + ", ".join(counts),
+                     fontsize=9.5)
         ax.set_xlabel("training step")
         ax.set_ylim(-0.03, 1.05)
-        ax.legend(loc="lower right", fontsize=8.5)
         d["axes"][name] = ax
     axes[0].set_ylabel("test score (fraction)")
+    handles = [d["lines"][names[0], c] for c in results.cells]
+    fig.legend(handles, list(results.cells), loc="outside upper center",
+               ncol=len(handles), fontsize=9, frameon=False)
+    return d
+
+
+@styled
+def plot_saturation(results, axes=None):
+    """The long-lag LSTM runs of a ``StudyResults``: the failing recipe (forget bias 1
+    alone, vermillion) and the study's (forget +3, input -3, the LSTM's colour), one thin
+    line per seed. Left: max |c_t| over the test set; right: the recall gap (how much h
+    at the last step differs between sequences that began with x and with y), log scale.
+    Returns a ``Drawing`` with ``fig``, ``axes`` ("max_c", "gap") and ``lines``
+    ((recipe, quantity) -> list of Line2D, recipe "failing" or "study").
+    """
+    from ..study_tasks import LSTM_BIASES, LSTM_FAILING
+
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        fig, axes = plt.subplots(1, 2, figsize=(8.0, 3.0), layout="constrained")
+    fig = axes[0].figure
+    d = Drawing(fig=fig, ax=axes[0], axes={"max_c": axes[0], "gap": axes[1]}, lines={})
+    j = results.cells.index("LSTM")
+    steps = results.eval_steps["long_lag"]
+    recipes = {
+        "failing": (results.failing, FAILING_COLOR, "--",
+                    f"forget {LSTM_FAILING['forget_bias']:+g} alone"),
+        "study": ({"max_c": results.max_c["long_lag"][j], "gap": results.gap["long_lag"][j]},
+                  CELL_COLORS["LSTM"], "-",
+                  f"forget {LSTM_BIASES['forget_bias']:+g}, input {LSTM_BIASES['input_bias']:+g}")}
+    for recipe, (data, color, ls, label) in recipes.items():
+        for key, ax in d["axes"].items():
+            d["lines"][recipe, key] = ax.plot(steps, np.asarray(data[key]).T, color=color,
+                                              ls=ls, lw=1.3, alpha=0.85)
+        d["lines"][recipe, "max_c"][0].set_label(label)
+    gap = np.concatenate([np.ravel(results.failing["gap"]),
+                          np.ravel(results.gap["long_lag"][j])])
+    gap = gap[np.isfinite(gap) & (gap > 0)]
+    for key, ax in d["axes"].items():
+        ax.set_xlabel("training step (linear to 10, then log)")
+        ax.set_xscale("symlog", linthresh=10, linscale=0.5)  # the climb is in the first 50
+        ax.set_xlim(0, steps[-1])
+        ax.set_yscale("log")
+    axes[0].set_ylabel(r"max $|c_t|$ over the test set")
+    axes[1].set_ylabel("recall gap at the last step")
+    axes[1].set_ylim(gap.min() / 3, 10.0)
+    axes[0].set_title(r"the cell saturates either way", fontsize=10)
+    axes[1].set_title("the first symbol's trace survives only with the biases", fontsize=10)
+    fig.legend(loc="outside upper center", ncol=2, fontsize=9, frameon=False)
     return d
 
 
@@ -71,15 +137,20 @@ class LiveCurves:
         with rnnlab_style():
             self.fig, self.ax = plt.subplots(figsize=(7.0, 2.6), layout="constrained")
             colors = colors or {}
-            self.lines = {lab: self.ax.plot([], [], color=colors.get(lab, CYCLE[i]),
-                                            label=lab)[0] for i, lab in enumerate(labels)}
+            looks = {lab: dict(CELL_STYLE.get(lab, {"color": CYCLE[i], "ls": "-"}))
+                     for i, lab in enumerate(labels)}
+            for lab, look in looks.items():
+                look["color"] = colors.get(lab, look["color"])
+            self.lines = {lab: self.ax.plot([], [], label=lab, **look)[0]
+                          for lab, look in looks.items()}
             self.ax.set_xlim(0, steps)
             self.ax.set_xlabel("training step")
             self.ax.set_ylabel(ylabel)
             if log:
                 self.ax.set_yscale("log")
                 self.ax.set_ylim(1e-2, 10.0)     # until the first points arrive
-            self.ax.legend(loc="upper right", fontsize=9)
+            self.fig.legend(loc="outside upper center", ncol=len(labels), fontsize=9,
+                            frameon=False)
         plt.close(self.fig)                  # shown through the handle, not at cell end
         self.data = {lab: ([], []) for lab in labels}
         self.every, self._handle = every, None
