@@ -505,3 +505,24 @@ def test_show_gives_a_figure_alt_text():
     assert 'alt="A line from 0 to 1 &quot;rising&quot;."' in data["text/html"]
     with pytest.raises(ValueError):
         picture_bundle(png, "  ")
+
+
+def test_live_curves_end_with_alt_text():
+    import matplotlib.pyplot as plt
+
+    from rnnlab.plots.study import LiveCurves
+
+    calls = []
+
+    class Handle:
+        def update(self, obj, **kwargs):
+            calls.append((obj, kwargs))
+
+    live = LiveCurves(["a"], 10, "loss", every=5)
+    live._handle = Handle()
+    live.update("a", 0, 1.0)
+    live.close(alt="One learning curve.")
+    data, kwargs = calls[-1]
+    assert kwargs["raw"] and kwargs["metadata"] == {"image/png": {"alt": "One learning curve."}}
+    assert 'alt="One learning curve."' in data["text/html"]
+    plt.close("all")

@@ -153,7 +153,7 @@ class LiveCurves:
                             frameon=False)
         plt.close(self.fig)                  # shown through the handle, not at cell end
         self.data = {lab: ([], []) for lab in labels}
-        self.every, self._handle = every, None
+        self.every, self._handle, self.alt = every, None, None
         try:
             from IPython.display import display
 
@@ -177,8 +177,18 @@ class LiveCurves:
             lo, hi = min(finite), max(finite)
             self.ax.set_ylim(lo / 1.5, hi * 1.5) if self.ax.get_yscale() == "log" \
                 else self.ax.set_ylim(lo - 0.05, hi + 0.05)
-        if self._handle is not None:
+        if self._handle is None:
+            return
+        if self.alt:      # the last picture, with its alternative text (rnnlab.show)
+            from ..show import figure_png, picture_bundle
+
+            data, metadata = picture_bundle(figure_png(self.fig), self.alt)
+            self._handle.update(data, metadata=metadata, raw=True)
+        else:
             self._handle.update(self.fig)
 
-    def close(self):
+    def close(self, alt=None):
+        """Draw the final picture; ``alt`` (what it shows, in words that hold on every
+        machine) becomes its alternative text."""
+        self.alt = alt
         self.redraw()
