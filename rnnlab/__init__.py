@@ -23,6 +23,7 @@ from .losses import cross_entropy, mse
 from .lstm import LSTM, lstm_step_backward, lstm_step_forward
 from .model import Trace
 from .optim import SGD, Adagrad, Adam, Momentum
+from ._validate import BatchMajorWarning
 from .overflow import ExplosionWarning
 from .params import Params
 from .rnn import RNN, rnn_step_backward, rnn_step_forward
@@ -38,4 +39,5 @@ __all__ = [
     "gradcheck", "compare_gradients", "numerical_gradient", "relative_error",
     "SGD", "Momentum", "Adagrad", "Adam", "train", "History",
     "clip_global_norm", "clip_elementwise", "global_norm", "ExplosionWarning",
+    "BatchMajorWarning",
 ]

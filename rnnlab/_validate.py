@@ -68,3 +68,37 @@ def swapped_hint(shape, T, B):
     return (f" Its first two axes look swapped: {TIME_MAJOR}, T = {T} steps first and "
             f"B = {B} sequences second; np.swapaxes(a, 0, 1) turns a batch-major "
             f"(B, T, ...) array around.")
+
+
+class BatchMajorWarning(UserWarning):
+    """X and its target agree on (T, B), but the shapes look batch-major: few steps and many
+    more sequences, as when (B, T, ...) data written with PyTorch's ``batch_first=True``
+    habit is passed as it is. Silence it for short sequences that are meant:
+    ``warnings.filterwarnings("ignore", category=rl.BatchMajorWarning)``."""
+
+
+FEW_STEPS = 8
+"""X with at most this many steps ... (see ``batch_major_message``)"""
+MANY_MORE = 10
+"""... and at least this many times as many sequences as steps looks batch-major."""
+
+
+def batch_major_message(x_shape, target_shape):
+    """The warning for X and target whose consistent shapes look batch-major, else "".
+
+    The rule: T <= FEW_STEPS and B >= MANY_MORE * T, with a target present. A batch of 4
+    sequences of 50 steps passed batch-major reads as T = 4, B = 50 and is caught; the
+    course's own short tasks (the long-lag task at p = 5 with B = 32, say) are not.
+    """
+    if len(x_shape) != 3 or target_shape is None or len(target_shape) < 2:
+        return ""
+    T, B = x_shape[:2]
+    if tuple(target_shape[:2]) != (T, B) or not (T <= FEW_STEPS and B >= MANY_MORE * T):
+        return ""
+    turn = ("target.transpose(1, 0, 2)" if len(target_shape) == 3 else
+            "target.T" if len(target_shape) == 2 else "np.swapaxes(target, 0, 1)")
+    return (f"X has shape {tuple(x_shape)} and target {tuple(target_shape)}: read as T = {T} "
+            f"steps of B = {B} sequences, since {TIME_MAJOR}. If they are {T} sequences of "
+            f"{B} steps (batch-major, PyTorch's batch_first), turn both around: "
+            f"X.transpose(1, 0, 2) and {turn}. If {T} steps is what you mean, silence this "
+            f"with warnings.filterwarnings('ignore', category=rl.BatchMajorWarning).")

@@ -18,11 +18,12 @@ Equations (row-vector form)::
     dh_t   = dL_t/dh_t + dh_{t+1} dh_{t+1}/dh_t      (the per-step gradients ``dh``)
     dW     = sum_t (contribution of step t)
 """
+import warnings
 from typing import NamedTuple, Optional
 
 import numpy as np
 
-from ._validate import TIME_MAJOR, as_array
+from ._validate import TIME_MAJOR, BatchMajorWarning, as_array, batch_major_message
 from .losses import get_loss
 from .overflow import forward_problem, gradient_problem, loss_problem, report
 
@@ -189,15 +190,18 @@ def _all_finite(L, arrays):
 
 
 def _check_time_major(X, target, loss):
-    """Name batch-major data when X and a built-in loss's target have swapped (T, B)."""
-    if callable(loss):
-        return
+    """Name batch-major data: an error when X and a built-in loss's target have swapped
+    (T, B), a ``BatchMajorWarning`` when both look batch-major together (any loss)."""
     try:
         xs, ts = np.shape(X), np.shape(target)
     except ValueError:  # ragged lists: the shape checks that follow say what is wrong
         return
-    if len(xs) == 3 and len(ts) >= 2 and xs[0] != xs[1] and xs[:2] == (ts[1], ts[0]):
+    if (not callable(loss) and len(xs) == 3 and len(ts) >= 2 and xs[0] != xs[1]
+            and xs[:2] == (ts[1], ts[0])):
         raise ValueError(f"X has shape {xs} but target has shape {ts}: their first two axes "
                          f"are swapped, so one of them is batch-major (B, T, ...), but "
                          f"{TIME_MAJOR} for X and (T, B, ...) for target. "
                          f"np.swapaxes(a, 0, 1) turns a batch-major array around.")
+    message = batch_major_message(xs, ts)
+    if message:
+        warnings.warn(message, BatchMajorWarning, stacklevel=3)
