@@ -52,6 +52,10 @@ def cell_style(label):
     raise ValueError(f"{label!r} names no cell type; expected one of {list(CELL_STYLE)}")
 
 
+# A text's box that hides the gridlines and reference lines behind it: ``ax.text(...,
+# bbox=TEXT_BOX)``.
+TEXT_BOX = {"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none"}
+
 # gid of a data artist that may leave its axes because the picture says it is off the scale
 OFF_SCALE = "off-scale"
 

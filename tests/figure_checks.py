@@ -5,7 +5,9 @@
     data_outside_axes(fig)      data points outside their axes, unless marked off-scale
     explorer_width_px(ex)       CSS px an explorer needs (figure or widest control)
     truncated_labels(ex)        control descriptions and options cut off by their width
-    figure_problems(fig)        all of the figure checks, as a list of sentences
+    data_pinned_to_edge(fig)    values clipped to the axis limits and drawn as data
+    flat_view(fig)              lines whose values change but are drawn flat
+    figure_problems(fig)        all of the figure checks but flat_view, as sentences
 
 Each returns a list of plain sentences (empty when the figure is fine), so a failing
 test says what is wrong where. Data artists are lines and collections (scatter points,
@@ -18,7 +20,8 @@ An artist may leave its axes when marked off-scale: ``rnnlab.style.OFF_SCALE`` a
 gid, which an explorer sets only when it also says so in the picture.
 """
 import numpy as np
-from matplotlib.collections import Collection, LineCollection, PathCollection, QuadMesh
+from matplotlib.collections import (Collection, LineCollection, PatchCollection, PathCollection,
+                                    QuadMesh)
 from matplotlib.colors import to_rgba
 from matplotlib.contour import ContourSet
 from matplotlib.font_manager import FontProperties
@@ -79,7 +82,7 @@ def data_artists(ax):
     """The lines and collections of ``ax`` that show data (visible, not a background)."""
     out = []
     for a in list(ax.lines) + list(ax.collections):
-        if not _shown(a) or isinstance(a, (QuadMesh, ContourSet)):
+        if not _shown(a) or isinstance(a, (QuadMesh, ContourSet, PatchCollection)):
             continue
         if isinstance(a, Line2D) and not len(a.get_xdata()):
             continue
@@ -281,8 +284,58 @@ def data_outside_axes(fig):
     return problems
 
 
+def _plain_lines(fig):
+    """(axes, line) for the data lines of a drawn figure: not reference lines, not marked
+    off-scale, not in 3-D axes."""
+    _renderer(fig)
+    for ax in fig.axes:
+        if not _is_3d(ax):
+            for a in data_artists(ax):
+                if isinstance(a, Line2D) and a.get_gid() != OFF_SCALE \
+                        and not is_reference(a, ax):
+                    yield ax, a
+
+
+def data_pinned_to_edge(fig, run=3):
+    """Lines whose points lie on the top or bottom of their axes ``run`` times in a row:
+    values clipped to the axis limits and drawn as if they were data, unless marked
+    ``OFF_SCALE`` (the picture says they are off the scale)."""
+    problems = []
+    for ax, a in _plain_lines(fig):
+        if a.get_transform() == ax.transData:
+            y = np.asarray(a.get_ydata(), float)
+            edge = np.zeros(len(y), bool)
+            for lim in ax.get_ylim():   # exactly the limit: a value clipped to it
+                edge |= np.isclose(y, lim, rtol=1e-9, atol=0.0)
+            longest = max(len(r) for r in "".join("1" if e else "0" for e in edge).split("0"))
+            if longest >= run:
+                problems.append(f"{a.get_label()!r} in axes {ax.get_title()!r} runs along "
+                                f"the edge of its axes for {longest} points (clipped values "
+                                f"drawn as data; mark them off the scale)")
+    return problems
+
+
+def flat_view(fig, min_px=4.0):
+    """Lines whose values change but whose drawing is flat (less than ``min_px`` high)."""
+    problems = []
+    for ax, a in _plain_lines(fig):
+        if len(a.get_xdata()) >= 3:
+            y = np.asarray(a.get_ydata(), float)
+            y = y[np.isfinite(y)]
+            if not len(y) or np.ptp(y) <= 0.5 * np.abs(y).max():   # a small change may be flat
+                continue
+            disp = a.get_transform().transform(np.asarray(a.get_xydata(), float))[:, 1]
+            disp = disp[np.isfinite(disp)]
+            if len(disp) and np.ptp(disp) < min_px:
+                problems.append(f"{a.get_label()!r} in axes {ax.get_title()!r} changes "
+                                f"({y.min():.3g}..{y.max():.3g}) but is drawn flat "
+                                f"({np.ptp(disp):.1f} px)")
+    return problems
+
+
 def figure_problems(fig):
-    return legend_overlaps_data(fig) + text_clipped(fig) + data_outside_axes(fig)
+    return (legend_overlaps_data(fig) + text_clipped(fig) + data_outside_axes(fig)
+            + data_pinned_to_edge(fig))
 
 
 # -- explorer controls --------------------------------------------------------------------

@@ -22,7 +22,7 @@ from ..style import COLORS
 from ..words import at_step
 from .base import Explorer
 
-XLIM = (-10.0, 10.0)
+XLIM = (-10.0, 12.5)   # holds every x_t: f(x) = w s(x) + b lies in [b, w + b] within [-8, 12]
 T_RUN = 30
 STARTS = np.linspace(-4, 4, 7)
 NEUTRAL = 1e-6    # a fixed point whose |slope| is within this of 1 is neither stable nor not

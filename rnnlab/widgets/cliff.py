@@ -23,6 +23,7 @@ from ..cliff import CLIP_MODES, descend
 from ..plots.cliff import WINDOW, cliff_surface, plot_cliff_map
 from ..style import COLORS, OFF_SCALE
 from .base import Explorer
+from .panels import OffScale
 
 LRS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
 THRESHOLDS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
@@ -61,7 +62,7 @@ class CliffExplorer(Explorer):
         side = fig.add_axes((6.3 / W_in, 1.0 / H_in, 2.35 / W_in, (H_in - 1.4) / H_in))
         d = plot_cliff_map(ax=ax, surface=cliff_surface(), cax=cax)
         ax.set_title("loss over (w, b), descent path in white", loc="left", y=1.0)
-        ax.legend(loc="upper right", bbox_to_anchor=(1.0, -0.2), borderaxespad=0.0,
+        ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.2), borderaxespad=0.0,
                   fontsize=9)   # below the map: the path may run anywhere on it
         self.path_line, = ax.plot([4.5], [-2.0], color="white", lw=1.3, marker="o", ms=2.5)
         self.big_line, = ax.plot([4.5, 4.5], [-2.0, -2.0], color=COLORS["gradient"], lw=3.5,
@@ -77,9 +78,11 @@ class CliffExplorer(Explorer):
         side.set_xlabel("step")
         side.set_title("loss and gradient norm", loc="left", y=1.0)
         self.loss_line, = side.plot([0], [1], color=COLORS["input"], lw=1.8, label="loss")
-        self.norm_line, = side.plot([0], [1], color=COLORS["gradient"], lw=1.4, ls="--",
+        self.norm_line, = side.plot([0], [1], color=COLORS["gradient"], lw=1.8, ls=":",
                                     label="||g|| before clipping")
-        side.legend(loc="upper right", fontsize=8.5)
+        self.off = OffScale(side, every=4)   # below 1e-6 or above 1e3: triangles on the edge
+        side.legend(loc="upper right", bbox_to_anchor=(1.0, -0.2), borderaxespad=0.0,
+                    fontsize=8.5, ncols=3)   # below the panel: the curves may run anywhere
         self.axes = {"map": ax, "side": side}
         self._freeze_axes(ax, d["image"], d["wall"])
         self._freeze_axes(cax, *cax.collections, *cax.images)
@@ -119,10 +122,12 @@ class CliffExplorer(Explorer):
             line.set_gid(OFF_SCALE if left_map else None)
         self.controls["threshold"].disabled = d["clip"] == "off"   # nothing to clip at
         steps = np.arange(len(d["loss"]))
-        self.loss_line.set_data(steps, np.clip(d["loss"], 1e-6, 1e3))
+        self.loss_line.set_xdata(steps)
         if len(d["grad_norm"]):
-            self.norm_line.set_data(steps[:-1], np.clip(d["grad_norm"], 1e-6, 1e3))
+            self.norm_line.set_xdata(steps[:-1])
+            self.off.show({self.loss_line: d["loss"], self.norm_line: d["grad_norm"]})
         else:
+            self.off.show({self.loss_line: d["loss"]})
             self.norm_line.set_data([0], [1e-6])
 
     def _note(self, d):

@@ -14,9 +14,9 @@ the weight from its signal (``b_i``, ``w_write_i``, ``b_f``, ``w_erase_f``, ``b_
 import numpy as np
 
 from ..plots.series import integer_steps
-from ..style import COLORS, CYCLE
+from ..style import COLORS, CYCLE, TEXT_BOX
 from .base import Explorer
-from .panels import stack_axes
+from .panels import LEGEND_OUTSIDE, LEGEND_RIGHT, OffScale, stack_axes
 from .storecall import wired_traces
 
 T_GATES = 32
@@ -60,16 +60,19 @@ class GatesExplorer(Explorer):
                 for name, (lo, hi) in RANGES.items()}
 
     def _build(self, fig):
-        x_ax, g_ax, c_ax = stack_axes(fig, [1.0, 1.6, 1.6], gaps=[0.45, 0.45])
+        x_ax, g_ax, c_ax = stack_axes(fig, [1.0, 1.6, 1.6], gaps=[0.45, 0.45],
+                                      right=LEGEND_RIGHT)
         steps = np.arange(T_GATES)
         x_ax.plot(steps, self.X[:, 0, 0], color=COLORS["input"], marker="o", ms=3,
                   label="value line")
-        colors = {"write": CYCLE[0], "read": CYCLE[1], "erase": CYCLE[3]}
+        # each signal in the colour of the gate it opens or closes (erase shuts f)
+        colors = {"write": GATE_COLORS["i"], "read": GATE_COLORS["o"], "erase": GATE_COLORS["f"]}
         for name, ts in EVENTS.items():
             for t in ts:
                 for ax in (x_ax, g_ax, c_ax):
                     ax.axvline(t, color=colors[name], lw=1, ls=":", alpha=0.8)
-                x_ax.text(t, 1.05, name, color=colors[name], ha="center", fontsize=9)
+                x_ax.text(t, 1.05, name, color=colors[name], ha="center", fontsize=9,
+                          bbox=TEXT_BOX)   # opaque: its dotted line stops under it
         x_ax.set_ylim(-1.1, 1.3)
         x_ax.set_title("inputs: values, and write / read / erase signals (dotted)", loc="left",
                        y=1.0)
@@ -80,14 +83,15 @@ class GatesExplorer(Explorer):
                                        ls="--" if k == "g" else "-", label=name)
         g_ax.set_ylim(-1.1, 1.1)
         g_ax.set_title("gates: i, f, o in (0, 1); the candidate g in (-1, 1)", loc="left", y=1.0)
-        g_ax.legend(loc="lower left", ncols=4, fontsize=9)
+        g_ax.legend(**LEGEND_OUTSIDE)   # beside the axes: never over a curve
         self.lines["c"], = c_ax.plot(steps, np.zeros(T_GATES), color=COLORS["hidden"], lw=2.2,
                                      label="cell c_t")
         self.lines["h"], = c_ax.plot(steps, np.zeros(T_GATES), color=COLORS["output"],
                                      marker="o", ms=3.5, label="h_t = o tanh(c_t)")
         c_ax.set_ylim(-3, 3)
+        self.off = OffScale(c_ax, every=1)   # |c_t| past 3: triangles on the edge
         c_ax.set_title("the cell c_t and what it shows, h_t", loc="left", y=1.0)
-        c_ax.legend(loc="lower left", ncols=2, fontsize=9)
+        c_ax.legend(**LEGEND_OUTSIDE)
         c_ax.set_xlabel("step t")
         self.axes = {"inputs": x_ax, "gates": g_ax, "cell": c_ax}
         for ax in (x_ax, g_ax, c_ax):
@@ -95,8 +99,8 @@ class GatesExplorer(Explorer):
             integer_steps(ax)
         for ax in (x_ax, g_ax):
             ax.tick_params(labelbottom=False)
-        self.off_scale = c_ax.text(0.99, 0.95, "", transform=c_ax.transAxes, ha="right",
-                                   va="top", fontsize=9, color=COLORS["gradient"])
+        self.off_scale = c_ax.text(1.02, 0.0, "", transform=c_ax.transAxes, ha="left",
+                                   va="bottom", fontsize=9, color=COLORS["gradient"])
         self._freeze_axes(x_ax, *x_ax.lines, *x_ax.texts)
         self._freeze_axes(g_ax, *[a for a in g_ax.lines if a not in self.lines.values()])
         self._freeze_axes(c_ax, *[a for a in c_ax.lines if a not in self.lines.values()])
@@ -108,10 +112,11 @@ class GatesExplorer(Explorer):
         return d
 
     def _draw(self, d):
-        for k in "ifgoch":
-            self.lines[k].set_ydata(np.clip(d[k], -3, 3))
+        for k in "ifgo":
+            self.lines[k].set_ydata(d[k])
+        self.off.show({self.lines["c"]: d["c"], self.lines["h"]: d["h"]})
         big = float(np.abs(d["c"]).max())
-        self.off_scale.set_text(f"|c_t| reaches {big:.3g}: clipped at 3" if big > 3 else "")
+        self.off_scale.set_text(f"|c_t| reaches {big:.3g}:\nclipped at 3" if big > 3 else "")
 
     def note_for(self, d):
         """The note for ``data`` from ``compute`` or ``update``."""

@@ -13,14 +13,16 @@ Controls: ``factor`` (fixed values 0.5 .. 1.5), ``steps`` (10..300).
 import numpy as np
 
 from ..plots.flow import set_decades, shown
-from ..style import COLORS
+from ..style import COLORS, OFF_SCALE
 from ..words import exploded, vanished
 from .base import Explorer
+from .panels import OffScale
 
 FACTORS = (0.5, 0.8, 0.9, 0.95, 0.99, 1.0, 1.01, 1.05, 1.1, 1.2, 1.5)
 REFERENCES = (0.9, 0.99, 1.01, 1.1)
 MAX_STEPS = 300
-YLIM = (1e-30, 1e30)
+YLIM = (1e-30, 1e30)   # the widest view; the axis zooms to the decades the line needs
+VIEW_DECADES = (1, 2, 5, 10, 20, 30)   # a few looks: each is rendered once, then reused
 
 
 class RepeatExplorer(Explorer):
@@ -43,14 +45,17 @@ class RepeatExplorer(Explorer):
     def _build(self, fig):
         ax = fig.add_axes((0.85 / 8.0, 0.6 / 3.6, 6.4 / 8.0, 2.6 / 3.6))
         t = np.arange(MAX_STEPS + 1)
-        refs = []
+        refs, self.ref_labels = [], []
         for f in REFERENCES:
             line, = ax.plot(t, np.clip(f ** t, *YLIM), color=COLORS["muted"], lw=1, ls=":")
+            line.set_gid(OFF_SCALE)   # a guide: it runs on past a zoomed-in view
             refs.append(line)
-            ax.text(MAX_STEPS, float(np.clip(f ** MAX_STEPS, *YLIM)), f" {f:g}^t",
-                    fontsize=8.5, color="#777777", va="center")
+            self.ref_labels.append(ax.text(MAX_STEPS, float(np.clip(f ** MAX_STEPS, *YLIM)),
+                                           f" {f:g}^t", fontsize=8.5, color="#777777",
+                                           va="center"))
         self.line, = ax.plot(t, t * 0.0 + 1, color=COLORS["gradient"], lw=2.2, label="factor^t")
         self.end = ax.scatter([0], [1], s=40, color=COLORS["gradient"], zorder=4)
+        self.off = OffScale(ax, every=10)   # past 1e-30 or 1e30: triangles on the edge
         ax.set_yscale("log")
         set_decades(ax, YLIM)
         ax.set_xlim(0, MAX_STEPS)
@@ -58,6 +63,7 @@ class RepeatExplorer(Explorer):
         ax.set_ylabel("factor^t")
         ax.set_title("one number multiplied by itself t times (dotted: 0.9, 0.99, 1.01, 1.1)",
                      loc="left", fontsize=11, y=1.0)
+        self.ax = ax
         self._freeze_axes(ax, *refs, *ax.texts)
 
     def _compute(self, v):
@@ -66,10 +72,24 @@ class RepeatExplorer(Explorer):
             raw = np.power(float(v["factor"]), t.astype(float))
         return {**v, "t": t, "value": shown(raw)[0], "final": float(raw[-1])}
 
+    def _view(self, y):
+        """Log limits from a few fixed decades that hold ``y`` (at least 1/10 .. 10)."""
+        lo, hi = np.log10(y.min()), np.log10(y.max())
+        lo = next((-k for k in VIEW_DECADES if -k <= lo - 0.2), -VIEW_DECADES[-1])
+        hi = next((k for k in VIEW_DECADES if k >= hi + 0.2), VIEW_DECADES[-1])
+        return 10.0 ** lo, 10.0 ** hi
+
     def _draw(self, d):
         y = np.clip(d["value"], *YLIM)
-        self.line.set_data(d["t"], y)
-        self.end.set_offsets([[d["t"][-1], y[-1]]])
+        view = self._view(y)
+        if view != self.static_layer.state:
+            set_decades(self.ax, view)
+            for f, label in zip(REFERENCES, self.ref_labels):   # labels inside the view
+                label.set_visible(bool(view[0] <= f ** MAX_STEPS <= view[1]))
+            self.static_layer.state = view
+        self.line.set_xdata(d["t"])
+        self.off.show({self.line: d["value"]})
+        self.end.set_offsets([[d["t"][-1], self.line.get_ydata()[-1]]])
 
     def _note(self, d):
         f, n, v = d["factor"], d["steps"], d["final"]

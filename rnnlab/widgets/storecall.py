@@ -26,7 +26,7 @@ from ..activations import sigmoid
 from ..storecall import STORED, WIRING, store_recall_inputs
 from ..style import CELL_COLORS, COLORS
 from .base import Explorer
-from .panels import LEGEND_OUTSIDE, LEGEND_RIGHT, stack_axes
+from .panels import LEGEND_OUTSIDE, LEGEND_RIGHT, OffScale, stack_axes
 
 WRITE_AT, T_MAX = 5, 230
 BETWEEN = {"random values": 1.0, "zeros": 0.0}   # what the value line carries between events
@@ -104,10 +104,6 @@ class StoreRecallExplorer(Explorer):
             "rnn_carry": g_ax.plot(steps, np.ones(T_MAX), color=CELL_COLORS["RNN"], lw=2, ls="-.",
                                    label="tanh unit: prod w (1 - h^2)")[0],
         }
-        # values beyond the y-axis: drawn at its edge with a triangle pointing off the scale
-        self.off_marks = [y_ax.scatter(np.empty(0), np.empty(0), marker=m, s=30,
-                                       color=COLORS["text"], clip_on=False, label=label)
-                          for m, label in (("^", "off the scale"), ("v", "_below"))]
         self.read_marks = [ax.axvline(0, color=COLORS["highlight"], ls=":", lw=1.5)
                            for ax in (y_ax, g_ax)]
         for ax in (y_ax, g_ax):
@@ -116,12 +112,14 @@ class StoreRecallExplorer(Explorer):
             integer_steps(ax)
         y_ax.axhline(STORED, color=COLORS["muted"], lw=1)
         y_ax.set_ylim(*YLIM)
+        self.off_y = OffScale(y_ax)   # values beyond the axis: a triangle on its edge
         y_ax.set_title(f"store {STORED} at step {WRITE_AT} (blue), read it later (purple)",
                        loc="left", y=1.0)
         y_ax.legend(**LEGEND_OUTSIDE)   # beside the axes: never over a curve
         y_ax.tick_params(labelbottom=False)
         g_ax.set_yscale("log")
         g_ax.set_ylim(FLOOR, 10)
+        self.off_g = OffScale(g_ax)
         g_ax.set_yticks([1e-12, 1e-9, 1e-6, 1e-3, 1], ["1e-12", "1e-9", "1e-6", "1e-3", "1"])
         g_ax.minorticks_off()
         g_ax.set_title("how much of a change to the stored value reaches step t", loc="left",
@@ -131,7 +129,7 @@ class StoreRecallExplorer(Explorer):
         self.text = y_ax.text(1.02, 0.0, "", transform=y_ax.transAxes, va="bottom",
                               fontsize=9, color=COLORS["text"])   # beside the axes too
         self._freeze_axes(y_ax, *[a for a in y_ax.lines if a not in self.lines.values()
-                                  and a not in self.read_marks and a not in self.off_marks])
+                                  and a not in self.read_marks])
         self._freeze_axes(g_ax, *[a for a in g_ax.lines if a not in self.lines.values()
                                   and a not in self.read_marks])
 
@@ -158,18 +156,10 @@ class StoreRecallExplorer(Explorer):
         return d
 
     def _draw(self, d):
-        self.lines["lstm"].set_ydata(np.clip(d["lstm_y"], *YLIM))
-        self.lines["content"].set_ydata(np.clip(d["lstm_c"], *YLIM))
-        self.lines["rnn"].set_ydata(np.clip(d["rnn_y"], *YLIM))
-        steps = np.arange(T_MAX)
-        for mark, side, edge in zip(self.off_marks, (1, -1), YLIM[::-1]):
-            off = np.zeros(T_MAX, bool)
-            for key in ("lstm_y", "lstm_c", "rnn_y"):
-                off |= side * (d[key] - edge) > 0
-            at = steps[off][::8]
-            mark.set_offsets(np.column_stack([at, np.full(len(at), edge)]))
-        self.lines["lstm_carry"].set_ydata(np.clip(d["lstm_carry"], FLOOR, 10))
-        self.lines["rnn_carry"].set_ydata(np.clip(d["rnn_carry"], FLOOR, 10))
+        self.off_y.show({self.lines["lstm"]: d["lstm_y"], self.lines["content"]: d["lstm_c"],
+                         self.lines["rnn"]: d["rnn_y"]})
+        self.off_g.show({self.lines["lstm_carry"]: d["lstm_carry"],
+                         self.lines["rnn_carry"]: d["rnn_carry"]})
         for m in self.read_marks:
             m.set_xdata([d["read_at"], d["read_at"]])
         self.text.set_text(f"read at step {d['read_at']}:\nLSTM {d['lstm_read']:.2f}\n"

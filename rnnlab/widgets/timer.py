@@ -87,7 +87,7 @@ class TimerExplorer(Explorer):
 
     def _build(self, fig):
         heatmap = self.H > 8
-        right = 0.85 if heatmap else 0.15   # room for the heatmap's colour bar
+        right = 1.05 if heatmap else 0.15   # room for the heatmap's colour bar and its label
         i_ax, o_ax, h_ax = stack_axes(fig, [0.9, 1.5, 1.5], gaps=[0.4, 0.4], right=right)
         steps = np.arange(self.T)
         zeros = np.zeros(self.T)   # placeholders: update() sets the data before any draw

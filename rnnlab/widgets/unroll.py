@@ -47,7 +47,7 @@ PATTERNS = ("pulse", "step", "noise")
 SUBSCRIPTS = str.maketrans("0123456789", "".join(chr(0x2080 + i) for i in range(10)))
 TOL = 0.005          # h has settled once it stays this close to its limit (2 decimals)
 CLOSE_TO_ONE = 0.9   # |W_hh| from here to 1 is "close to 1"
-A_LIMITS = (1.25, 2.5, 5.25)   # the pre-activation panel's y range: the first that fits
+A_LIMITS = (1.25, 2.5, 5.25, 7.5)   # the pre-activation panel's y range: the first that fits
 
 
 def pulse_memory(h, fraction=0.1):
