@@ -264,16 +264,54 @@ def _not_blank(png):
     return float(pixels.max() - pixels.min()) > 0.1
 
 
-def _move(page, slider):
-    """Focus the slider's handle and step it with the arrow keys; True if its value moved."""
+KERNEL_IDLE_JS = ("() => document.querySelector('.jp-Notebook-ExecutionIndicator')"
+                  "?.getAttribute('data-status') === 'idle'")
+
+
+def _slider_state(slider):
+    """(the handle's aria-valuenow, the readout's text) of a slider."""
+    return (slider.locator(".noUi-handle").first.get_attribute("aria-valuenow"),
+            slider.locator(".widget-readout").first.inner_text().strip())
+
+
+def _settle(page, slider, timeout=20.0, quiet=0.6):
+    """Wait until the slider has settled: its value and readout unchanged, and the kernel
+    idle (the frame of that value sent), for ``quiet`` seconds in a row.
+    Returns the value. A test reads a slider only through this, never straight after an
+    input, so a late echo or a busy machine cannot make it read a value in passing."""
+    state, since = _slider_state(slider), time.monotonic()
+    deadline = since + timeout
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+        now = _slider_state(slider)
+        if now != state or not page.evaluate(KERNEL_IDLE_JS):
+            state, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return state[0]
+    raise AssertionError(f"the slider did not settle within {timeout} s (last {state})")
+
+
+def _press(page, slider, key, timeout=20.0):
+    """Press ``key`` on the focused slider's handle, wait for its value to change and the
+    slider to settle; returns the new value (unchanged if the key did nothing at an end)."""
     handle = slider.locator(".noUi-handle").first
-    before = handle.get_attribute("aria-valuenow")
-    at_max = before is not None and before == handle.get_attribute("aria-valuemax")
+    before = _settle(page, slider)
     handle.focus()
+    page.keyboard.press(key)
+    deadline = time.monotonic() + timeout
+    while handle.get_attribute("aria-valuenow") == before and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    return _settle(page, slider)
+
+
+def _move(page, slider):
+    """Step the slider three times with the arrow keys; True if its value moved."""
+    handle = slider.locator(".noUi-handle").first
+    before = _settle(page, slider)
+    at_max = before is not None and before == handle.get_attribute("aria-valuemax")
     for _ in range(3):
-        page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
-        page.wait_for_timeout(150)
-    return handle.get_attribute("aria-valuenow") != before
+        _press(page, slider, "ArrowLeft" if at_max else "ArrowRight", timeout=3.0)
+    return _settle(page, slider) != before
 
 
 def _figure_changes(page, slider, figure, timeout=15.0):
@@ -291,8 +329,9 @@ def _figure_changes(page, slider, figure, timeout=15.0):
 
 def _drag(page, slider):
     """Drag a slider's handle across most of its track in about a second, as a hand does;
-    returns the value where it stopped."""
+    returns the value where it stopped, once the slider has settled there."""
     handle = slider.locator(".noUi-handle").first
+    _settle(page, slider)
     h, track = handle.bounding_box(), slider.locator(".noUi-target").first.bounding_box()
     x0, y = h["x"] + h["width"] / 2, h["y"] + h["height"] / 2
     x1 = track["x"] + (0.2 if x0 > track["x"] + track["width"] / 2 else 0.8) * track["width"]
@@ -302,7 +341,7 @@ def _drag(page, slider):
         page.mouse.move(x0 + (x1 - x0) * i / 30, y)
         page.wait_for_timeout(30)
     page.mouse.up()
-    return handle.get_attribute("aria-valuenow")
+    return _settle(page, slider)
 
 
 def _drag_ends_on_its_last_value(page, slider, figure):
@@ -312,11 +351,10 @@ def _drag_ends_on_its_last_value(page, slider, figure):
     after_drag = _stable_shot(figure)
     handle = slider.locator(".noUi-handle").first
     at_max = stopped == handle.get_attribute("aria-valuemax")
-    handle.focus()
     for key in ("ArrowLeft", "ArrowRight") if at_max else ("ArrowRight", "ArrowLeft"):
-        page.keyboard.press(key)
-        page.wait_for_timeout(300)
-    assert handle.get_attribute("aria-valuenow") == stopped
+        _press(page, slider, key)
+    back = _settle(page, slider)
+    assert back == stopped, f"the keys took the slider from {stopped} to {back}, not back"
     return stopped, after_drag == _stable_shot(figure)
 
 
