@@ -535,8 +535,9 @@ for name in ("W_xh", "W_hh"):
 #
 # **Exercise 3.** Find and fix all five. Use gradient checking: `rl.compare_gradients`
 # (or your own `numerical_gradient`) on `loss_fn` tells you which gradients are wrong,
-# and the check below reports which bugs are left. One bug is not in the gradients at
-# all. Edit the code in this cell and run it again.
+# and the check below counts the bugs that are left and gives a hint for each (the
+# bugs and their fixes are listed only in the hidden solution). One bug is not in the
+# gradients at all. Edit the code in this cell and run it again.
 
 # %%
 def sigmoid(a):
