@@ -1,6 +1,7 @@
 """Checks that a figure can be read, measured in display coordinates after a draw.
 
     legend_overlaps_data(fig)   legends and texts that cover drawn data points
+    texts_overlap(fig)          texts (and legends) drawn over each other
     text_clipped(fig)           texts that stick out of the figure
     data_outside_axes(fig)      data points outside their axes, unless marked off-scale
     explorer_width_px(ex)       CSS px an explorer needs (figure or widest control)
@@ -253,6 +254,35 @@ def text_clipped(fig):
     return problems
 
 
+def texts_overlap(fig):
+    """Pairs of texts (tick labels, axis labels, titles, free texts, legends) that overlap."""
+    renderer = _renderer(fig)
+    items = []   # (name, bbox, owner legend or None)
+    for t in figure_texts(fig):
+        owner = t.axes.get_legend() if t.axes is not None and t.axes.get_legend() is not None \
+            and t in t.axes.get_legend().get_texts() + [t.axes.get_legend().get_title()] \
+            else None
+        if owner is None:
+            owner = next((leg for leg in fig.legends if t in leg.get_texts()), None)
+        if owner is None:
+            items.append((f"text {t.get_text()!r}", t.get_window_extent(renderer), t))
+    for ax in fig.axes:
+        leg = ax.get_legend()
+        if leg is not None and _shown(leg):
+            items.append((f"legend {[x.get_text() for x in leg.get_texts()]}",
+                          leg.get_window_extent(renderer), leg))
+    for leg in fig.legends:
+        if _shown(leg):
+            items.append((f"legend {[x.get_text() for x in leg.get_texts()]}",
+                          leg.get_window_extent(renderer), leg))
+    if len(items) < 2:
+        return []
+    b = np.array([[i[1].x0, i[1].y0, i[1].x1, i[1].y1] for i in items]) + [1, 1, -1, -1]
+    over = ((b[:, None, 0] < b[None, :, 2]) & (b[None, :, 0] < b[:, None, 2])
+            & (b[:, None, 1] < b[None, :, 3]) & (b[None, :, 1] < b[:, None, 3]))
+    return [f"{items[i][0]} overlaps {items[j][0]}" for i, j in zip(*np.nonzero(np.triu(over, 1)))]
+
+
 # -- data inside axes ---------------------------------------------------------------------
 def data_outside_axes(fig):
     """Data artists with points beyond their axes (unless marked ``OFF_SCALE``)."""
@@ -334,8 +364,8 @@ def flat_view(fig, min_px=4.0):
 
 
 def figure_problems(fig):
-    return (legend_overlaps_data(fig) + text_clipped(fig) + data_outside_axes(fig)
-            + data_pinned_to_edge(fig))
+    return (legend_overlaps_data(fig) + texts_overlap(fig) + text_clipped(fig)
+            + data_outside_axes(fig) + data_pinned_to_edge(fig))
 
 
 # -- explorer controls --------------------------------------------------------------------

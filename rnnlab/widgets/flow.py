@@ -114,8 +114,10 @@ class GradientFlowExplorer(Explorer):
         ax.set_title("size of dL/dh_t at each lag behind the loss (log scale)", loc="left",
                      y=1.0)   # a fixed title position: no layout pass at each redraw
         ax.set_ylabel("")
-        ylabel = ax.text(-0.1, 0.5, "gradient norm", rotation=90, va="center", ha="center",
-                         transform=ax.transAxes, fontsize=11, color=COLORS["text"])
+        inches = ax.get_position().width * fig.get_figwidth()   # 0.7 in left of the axes,
+        ylabel = ax.text(-0.7 / inches, 0.5, "gradient norm", rotation=90, va="center",
+                         ha="center", transform=ax.transAxes, fontsize=11,   # clear of the
+                         color=COLORS["text"])                     # widest tick label, 1e-300
         ax.legend(**LEGEND_OUTSIDE)   # beside the axes: never over a curve
         if "T" in self.controls:   # the longest sequence fits: the x-axis never changes
             ax.set_xlim(0, self.controls["T"].max - 1)
