@@ -171,6 +171,20 @@ def test_each_cell_type_has_one_look_everywhere():
     assert set(seen) == {"RNN", "LSTM", "GRU"}
 
 
+def test_plots_draw_each_cell_type_in_its_colour():
+    import matplotlib.pyplot as plt
+
+    from rnnlab.plots.study import CELL_COLORS
+
+    assert CELL_COLORS == {cell: st["color"] for cell, st in CELL_STYLE.items()}
+    drawing = PLOTS["flow"]()
+    try:
+        for label, line in drawing["dh"].items():
+            assert to_hex(line.get_color()) == CELL_STYLE[label]["color"].lower(), label
+    finally:
+        plt.close(drawing["fig"])
+
+
 # -- plot functions ------------------------------------------------------------------------
 def _plot_cases():
     from rnnlab.plots import draw_cycle, draw_unrolled, plot_sequence, plot_states
