@@ -15,21 +15,23 @@ and the key sits below the panels, never over the data.
 """
 import numpy as np
 
-from ..style import COLORS, OKABE_ITO
+from ..style import CELL_STYLE, COLORS, OKABE_ITO
 from .base import Drawing, styled
 
 GOAL = 0.99
 
-# colour and line style per setting, in the order settings first appear
-_STYLES = [
-    (OKABE_ITO["bluish_green"], "-"),
-    (OKABE_ITO["blue"], "--"),
-    (OKABE_ITO["reddish_purple"], "-."),
-    (OKABE_ITO["orange"], ":"),
-    (OKABE_ITO["sky_blue"], (0, (6, 1.5, 1, 1.5, 1, 1.5))),
-    (OKABE_ITO["vermillion"], (0, (8, 2.5))),
-    (OKABE_ITO["black"], (0, (1.5, 1.5))),
-]
+# colour and line style per setting, in ``ORDER``: the recipe in the course's LSTM look and
+# the RNNs in orange (the RNN's colour) with two line styles; other LSTM settings in colours
+# no cell type uses (the GRU's blue stays free)
+_STYLES = {
+    "LSTM, forget bias 3, input bias -3": (CELL_STYLE["LSTM"]["color"], CELL_STYLE["LSTM"]["ls"]),
+    "LSTM, forget bias 1, input bias -3": (OKABE_ITO["sky_blue"], "--"),
+    "LSTM, forget bias 3, input bias 0": (OKABE_ITO["reddish_purple"], (0, (6, 1.5, 1, 1.5, 1, 1.5))),
+    "LSTM, forget bias 1, input bias 0": (OKABE_ITO["black"], ":"),
+    "RNN, lr 0.01": (CELL_STYLE["RNN"]["color"], CELL_STYLE["RNN"]["ls"]),
+    "RNN, lr 0.001": (OKABE_ITO["vermillion"], (0, (8, 2.5))),
+}
+_SPARE = [(OKABE_ITO["blue"], (0, (1.5, 1.5))), (OKABE_ITO["yellow"], (0, (3, 1, 1, 1)))]
 # the settings of the study, in the order the key lists them (others follow in order seen)
 ORDER = ("LSTM, forget bias 3, input bias -3", "LSTM, forget bias 1, input bias -3",
          "LSTM, forget bias 3, input bias 0", "LSTM, forget bias 1, input bias 0",
@@ -49,8 +51,11 @@ def settings_in(labels):
 
 def setting_style(settings):
     """setting -> dict(color=..., ls=...): one colour and one line style per setting."""
-    return {s: dict(color=_STYLES[k % len(_STYLES)][0], ls=_STYLES[k % len(_STYLES)][1])
-            for k, s in enumerate(settings)}
+    out, spare = {}, iter(_SPARE * len(settings))
+    for s in settings:
+        color, ls = _STYLES[s] if s in _STYLES else next(spare)
+        out[s] = dict(color=color, ls=ls)
+    return out
 
 
 def _key(fig, styles, ncol=2):
