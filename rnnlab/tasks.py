@@ -246,7 +246,8 @@ def long_lag(p, B, rng):
 
     So T = p steps: the inputs are elements 1..p, the labels elements 2..p+1. Every step
     counts (mask all ones, as in the paper), but only the last prediction is hard: it must
-    recall the first element, p steps back. info["lag_step"] = p - 1 names that step; to
+    recall the first element, p - 1 steps back (it is input at t = 0 and
+    predicted at t = p - 1). info["lag_step"] = p - 1 names that step; to
     train on it alone use ``mask * (np.arange(p) == p - 1)[:, None]``. Returns X (p, B, p+1),
     labels (p, B) int64, loss "cross_entropy"; info["first"] (B,), info["symbols"].
     """

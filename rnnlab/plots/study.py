@@ -12,16 +12,9 @@ live curve for training.
 """
 import numpy as np
 
-from ..style import CYCLE, OKABE_ITO
+from ..style import CELL_COLORS, CELL_STYLE, CYCLE, OKABE_ITO
 from .base import Drawing, styled
 
-try:                                   # the course's look per cell, where style defines it
-    from ..style import CELL_STYLE
-except ImportError:                    # pragma: no cover - the same colours and dashes
-    CELL_STYLE = {"RNN": {"color": OKABE_ITO["orange"], "ls": "-."},
-                  "LSTM": {"color": OKABE_ITO["bluish_green"], "ls": "-"},
-                  "GRU": {"color": OKABE_ITO["blue"], "ls": "--"}}
-CELL_COLORS = {cell: style["color"] for cell, style in CELL_STYLE.items()}
 FAILING_COLOR = OKABE_ITO["vermillion"]
 
 
