@@ -597,17 +597,18 @@ print(f"{failed.size} runs failed; their test accuracy lies between {failed.min(
 #   5 seeds and no seed from lag 39 on, where in every run its largest gradient norm
 #   is more than 100 times its median (the figure below shows this at lag 39).
 # - **Truncation caps the reach.** With chunks of $k = 5$ steps the IRNN solves lag 4
-#   and nothing from lag 5 on: no gradient crosses a chunk boundary, so the weights that
-#   should write the first symbol into the state never learn that it matters.
+#   and none of the lags from 9 on: no gradient crosses a chunk boundary, so once the
+#   lag is $k$ or more, the input weights of $x$ and $y$ (used only at step 0) get no
+#   gradient at all from the loss.
 # - **At the longest lag every remedy fails** in at least 4 of its 5 seeds within 1000
 #   steps (the IRNN solved lag 119 once, the others never): a better start delays the
 #   vanishing; it does not remove it, and training can move $W_{hh}$ away from norm 1
-#   again. That is the problem the LSTM's cell was designed
-#   for: [Chapter 4](04_lstm_gates.ipynb).
+#   again. That is the problem the LSTM's cell was designed for:
+#   [Chapter 4](04_lstm_gates.ipynb).
 #
 # A failed run is at chance, not half-way: every failed run scored between 40% and 60%
-# (the range printed above). Here is what clipping does for the IRNN, at lag 39: the gradient norm at every
-# step before clipping, one line per seed.
+# (the range printed above). Here is what clipping does for the IRNN at lag 39: the
+# largest gradient norm (before clipping) in each 20 steps, one line per seed.
 
 # %%
 _ = plot_clip_curves(study)
@@ -626,8 +627,10 @@ print(f"unclipped runs: the largest ||g|| came at step {max(int(np.nanargmax(g))
 # step throws the weights far from where they were (the cliff of section 7). From then
 # on the gradient is small and the network stays at chance: it never comes back. With
 # clipping the same network makes steps of length at most $0.01 \times 1$ and solves the
-# task in every seed. Now a short live slice: the IRNN at lag 29, seed 0, with and without clipping,
-# its gradient norm drawn as it trains. Only claims that hold on any machine are printed
+# task in every seed.
+#
+# Now a short live slice: the IRNN at lag 29, seed 0, with and without clipping, its
+# gradient norm drawn as it trains. Only claims that hold on any machine are printed
 # (checked with seeds 0 to 9): the exact numbers differ in the last digits from machine
 # to machine.
 
