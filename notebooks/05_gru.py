@@ -59,6 +59,7 @@ from rnnlab.plots.study import CELL_COLORS, LiveCurves, plot_saturation, plot_st
 from rnnlab.style import COLORS
 from rnnlab.widgets import CellsFlowExplorer, GRUGatesExplorer
 from rnnlab.widgets.flow import format_ratio
+from rnnlab.widgets.gru_gates import share_text
 
 # %% [markdown]
 # ## 1. From the LSTM to the GRU
@@ -336,17 +337,32 @@ for budget, D_, O_ in ((600, 2, 1), (1800, 51, 51), (12_500, 51, 51), (20_000, 2
 # $z$ near 0.95 (keep) and $w_{xz} = -6$ drops it near 0 while the input is $+1$ (write):
 # a unit that stores the first pulse and holds it. The second pulse pushes $z$ *up*
 # ($-6 \times -1 = +6$), so this unit ignores negative pulses: the gate decides what gets
-# written.
+# written. Between the pulses the copy path alone would keep $z^{15} = 0.953^{15}$, about
+# half of $h_4$, over the 15 steps to $h_{19}$; the candidate, which reads the old state
+# through $r\,w_{hn}$, writes some of it back, and the note under the figure says how
+# much.
 #
-# **Try this:**
+# **Try this** (the cell below the explorer prints each setting's numbers):
 #
 # 1. Switch **convention** to *Chung et al. 2014*. The same weights now mean the
-#    opposite: $z \approx 0.95$ writes the candidate at every step and the state follows
-#    the input. Set $b_z = -3$ and $w_{xz} = 6$ and you are back to the storing unit.
+#    opposite. Between the pulses $z \approx 0.95$ now *writes* the candidate at every
+#    step, so whatever the state held is gone by step 19. During the $+1$ pulse $z$ falls
+#    to 0.05 and the unit barely writes ($h_4 = 0.13$); the $-1$ pulse pushes $z$ to 1 and
+#    is written at once ($h_{21} = -0.99$). Set $b_z = -3$ and $w_{xz} = 6$ and you are
+#    back to the storing unit.
 # 2. In PyTorch's convention, lower **b_z** from 3 to 0 and watch the stored value leak
-#    away; raise it to 6 and the unit can barely write at all.
-# 3. Set **w_hn** to $-3$, then move **b_r**: the reset gate decides how much the old
-#    state feeds the candidate, which matters while the unit is writing.
+#    away: $h_{19}$ keeps 1% of $h_4$. Raise it to 6: during the pulse the gate now falls
+#    only to $\sigma(6 - 6) = 0.5$, yet three steps of writing half still give
+#    $h_4 = 0.86$, and copying 99.8% per step keeps 98% of it to step 19, the best of any
+#    $b_z$. To stop the writing, $w_{xz}$ must not cancel $b_z$: with $b_z = 6$ and
+#    $w_{xz} = -2$ the gate stays at $\sigma(4) = 0.98$ during the pulse, the unit barely
+#    writes, and $h_4$ is only 0.05.
+# 3. Set **w_hn** to $-3$, then move **b_r** from $-6$ to 6. The reset gate
+#    $r = \sigma(b_r)$ sets how much of the old state the candidate sees. While the unit
+#    writes, that changes little ($h_4$ stays between 0.80 and 0.96). Between the pulses
+#    the candidate gets only $1 - z = 0.05$ of each step, but one that sees the state
+#    pushes against it for 15 steps: $h_{19}$ keeps 48% of $h_4$ at $b_r = -6$ (what the
+#    copy alone keeps) and only 9% at $b_r = 6$.
 
 # %% tags=["nbval-ignore-output"]
 gates = GRUGatesExplorer(T=36)
@@ -357,13 +373,25 @@ gates
 # without moving the explorer:
 
 # %%
+print(f"the copy alone at the start: z^15 = {gates.compute()['copy_alone']:.3f} of h_4\n")
 for s in [{}, {"convention": "Chung et al. 2014"},
           {"convention": "Chung et al. 2014", "b_z": -3.0, "w_xz": 6.0},
-          {"b_z": 0.0}, {"b_z": 6.0}, {"w_hn": -3.0, "b_r": -3.0}]:
+          {"b_z": 0.0}, {"b_z": 6.0}, {"b_z": 6.0, "w_xz": -2.0},
+          {"w_hn": -3.0, "b_r": -6.0}, {"w_hn": -3.0, "b_r": 6.0}]:
     d = gates.compute(**s)
     print(f"{d['convention']:<17} b_z {d['b_z']:+.1f} w_xz {d['w_xz']:+.1f} b_r {d['b_r']:+.1f} "
-          f"w_hn {d['w_hn']:+.1f}: keep {d['keep_gap']:.3f}/step, h_4 = {d['h_after']:+.3f}, "
-          f"h_19 = {d['h_before']:+.3f}")
+          f"w_hn {d['w_hn']:+.1f}:\n    z in the +1 pulse {d['z'][3]:.2f}, h_4 = "
+          f"{d['h_after']:+.2f}; copies {share_text(d['keep_gap'])} per step, alone "
+          f"{share_text(d['copy_alone'])} of h_4 over 15 steps; h_19 = {d['h_before']:+.2f} "
+          f"({share_text(d['held'])} of h_4); z in the -1 pulse {d['z'][20]:.2f}, "
+          f"h_21 = {d['h'][21]:+.2f}")
+b_r_slider = np.round(np.arange(-6.0, 6.05, 0.1), 1)
+h4 = [gates.compute(w_hn=-3.0, b_r=float(b))["h_after"] for b in b_r_slider]
+print(f"\nw_hn = -3, b_r from -6 to 6: h_4 between {min(h4):.2f} and {max(h4):.2f}")
+b_z_slider = np.round(np.arange(-6.0, 6.05, 0.1), 1)
+best = max(b_z_slider, key=lambda b: gates.compute(b_z=float(b))["held"])
+print(f"b_z that keeps the largest share of h_4 to step 19: {best:+.1f}")
+print(f"\nthe note at the start: {gates.note_for(gates.compute())}")
 
 # %% [markdown]
 # ## 5. Explore: the gradient flow of the three cells
@@ -380,10 +408,12 @@ for s in [{}, {"convention": "Chung et al. 2014"},
 #    gradient furthest; the GRU, whose update gate starts around $\sigma(0) = 0.5$, fades
 #    even faster than the RNN.
 # 2. Raise **GRU b_z +** to 2, 3, 4: the update gate moves towards 1 and the GRU's line
-#    flattens, past the LSTM's. The same happens to the LSTM with **LSTM b_f +**; take
-#    it to $-2$ and it falls below the RNN.
-# 3. Change **steps T**: the gated lines stay straight on the log scale, a constant
-#    factor per step, so the bias decides how far back a gradient can reach.
+#    flattens, past the LSTM's. **LSTM b_f +** does the same for the LSTM (at 5 its line
+#    ends at 6e-03 instead of 1e-07); take it to $-2$ and it falls below the RNN.
+# 3. Change **steps T**: from $T = 30$ on, each line falls by about the same factor per
+#    step at every T (printed below: about 0.6 for the RNN and the GRU, 0.79 to 0.86 for
+#    the LSTM), so a longer sequence only runs further down its line. The gate biases
+#    set the slope, and with it how far back a gradient can reach.
 
 # %% tags=["nbval-ignore-output"]
 flow = CellsFlowExplorer(budget=600, rng=0)
@@ -392,12 +422,19 @@ flow
 # %%
 print("widths:", ", ".join(f"{c} H={flow.widths[c]} ({flow.compute()['n_params'][c]} params)"
                            for c in CELLS))
-for s in [{}, {"update_bias": 2.0}, {"update_bias": 4.0}, {"forget_bias": -2.0},
-          {"forget_bias": 3.0, "T": 150}]:
+for s in [{}, {"update_bias": 2.0}, {"update_bias": 3.0}, {"update_bias": 4.0},
+          {"forget_bias": 5.0}, {"forget_bias": -2.0}, {"forget_bias": 3.0, "T": 150}]:
     d = flow.compute(**s)
     ratios = ", ".join(f"{c} {format_ratio(d['log10_ratio'][flow.labels[c]])}" for c in CELLS)
     print(f"T {d['T']:>3}, LSTM b_f {d['forget_bias']:+.1f}, GRU b_z {d['update_bias']:+.1f}: "
           f"lag {d['T'] - 1} / lag 0 = {ratios}")
+per_step = {c: [] for c in CELLS}
+for T in range(30, 151, 10):
+    d = flow.compute(T=T)
+    for c in CELLS:
+        per_step[c].append(10 ** (d["log10_ratio"][flow.labels[c]] / (T - 1)))
+print("factor per step at T = 30, 40, ..., 150: " + ", ".join(
+    f"{c} {min(f):.2f} to {max(f):.2f}" for c, f in per_step.items()))
 
 # %% [markdown]
 # A gated cell does not *guarantee* a long reach: at initialization its gates sit
