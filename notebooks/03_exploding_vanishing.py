@@ -57,10 +57,12 @@ from rnnlab.plots import subplots
 from rnnlab.plots.cliff import cliff_surface, plot_cliff_3d, plot_cliff_map, plot_unit_map
 from rnnlab.plots.remedies import plot_clip_curves, plot_reach, remedy_style
 from rnnlab.plots.study import LiveCurves
+from rnnlab.show import show
 from rnnlab.style import COLORS, CYCLE
 from rnnlab.widgets import BifurcationExplorer, CliffExplorer, GradientFlowExplorer, \
     RepeatExplorer
 from rnnlab.widgets.flow import format_ratio
+from rnnlab.words import at_step
 
 # %% [markdown]
 # ## 1. Repeated multiplication
@@ -118,6 +120,9 @@ ax.set_ylabel("f'(a)")
 ax.legend()
 for name, v in slopes.items():
     print(f"largest {name:8s} = {v.max():.2f}   (gamma = {GAMMA[name[:-1]]:g})")
+show(fig, "Line chart of the slopes f'(a) of three activations for a from -6 to 6: "
+     + ", ".join(f"{name} at most {v.max():.2f}" for name, v in slopes.items())
+     + "; the sigmoid's and tanh's peak at a = 0, the ReLU's is 0 below 0 and 1 above.")
 
 # %% [markdown]
 # A matrix can stretch a vector by at most its largest singular value
@@ -152,7 +157,10 @@ ax.semilogy(lags, product, color=COLORS["gradient"], lw=2, label="||product of k
 ax.semilogy(lags, bound, color=COLORS["gradient"], lw=1.4, ls=":",
             label="(gamma sigma_max)^k")
 ax.set_xlabel("span k (steps)")
-_ = ax.legend()
+ax.legend()
+show(fig, f"Log-scale line chart against the span k from 1 to {T_long - 1}: the norm of the "
+     f"product of k Jacobians goes from {product[0]:.1e} to {product[-1]:.1e}, while the "
+     f"dotted bound (gamma sigma_max)^k goes from {bound[0]:.1e} to {bound[-1]:.1e}.")
 
 # %% [markdown]
 # The bound holds everywhere, but it is loose: this $W_{hh}$ has $\sigma_{\max}$ above 1,
@@ -243,11 +251,12 @@ flow_explorer
 # The numbers behind the picture for the suggestions above:
 
 # %%
+defaults = {"activation": "tanh", "init": "orthogonal", "scale": 1.0, "T": 100}   # the defaults
 for s in [{}, {"init": "identity"}, {"activation": "sigmoid", "scale": 3.0},
           {"activation": "relu", "init": "random", "scale": 2.0, "T": 300},
           {"activation": "relu", "init": "identity", "scale": 12.0, "T": 300},
           {"activation": "sigmoid", "scale": 0.05, "T": 300}]:
-    d = flow_explorer.compute(**s)
+    d = flow_explorer.compute(**{**defaults, **s})
     what = ("overflow" if d["overflow"] else "underflow to 0" if d["underflow"] else
             f"ratio {format_ratio(d['log10_ratio'])}")
     print(f"{d['activation']:7s} {d['init']:10s} scale {d['scale']:5g} T {d['T']:3d}: "
@@ -299,7 +308,11 @@ check_predictions(predictions_solution, solution=True)
 surface = cliff_surface()                                # 201 x 151 grid, one call
 fig, ax = subplots(figsize=(7, 4))
 plot_cliff_map(ax=ax, surface=surface)
-_ = ax.set_title("loss of the one-unit network over (w, b)", loc="left")
+ax.set_title("loss of the one-unit network over (w, b)", loc="left")
+show(fig, "Colour map of the loss of the one-unit network over w from 0 to 10 and b from -6 "
+     f"to 0, with a straight dashed line, the wall b = 0.5 - s(0.5) w, from w = "
+     f"{wall_w_min():.2f} to the right edge: the loss is low on one side of it and high on "
+     f"the other.")
 
 # %% [markdown]
 # A straight edge runs across the map: on one side the loss is low, on the other high,
@@ -325,7 +338,9 @@ for w in (6.0, 8.0):
 
 # %%
 d3 = plot_cliff_3d()
-_ = d3.ax.set_title("the cliff: loss over (w, b)")
+d3.ax.set_title("the cliff: loss over (w, b)")
+show(d3.ax.figure, "The same loss as a 3-D surface over (w, b), seen from the low side: a "
+     "floor, and along the wall a sheer step up to the high side.")
 
 # %% [markdown]
 # How steep is the wall itself? The gradient at the wall grows like
@@ -398,11 +413,22 @@ for j, x0 in enumerate(starts):
     ax2.plot(runs[:, j], color=COLORS["hidden"] if x0 > 0 else COLORS["input"], lw=1.3)
 ax2.set_xlabel("step t")
 ax2.set_ylabel("x_t")
-_ = ax2.set_title("starts above 0 go up, below 0 go down", loc="left")
+ax2.set_title("starts above 0 go up, below 0 go down", loc="left")
+ends = {side: sorted({at_step(x, 0.01) for x in runs[-1, pick]})
+        for side, pick in (("above", starts > 0), ("below", starts < 0), ("at", starts == 0))}
+show(fig, "Two panels for w = 5, b = -2.5. Left: the map f(x) = w s(x) + b against the "
+     "diagonal, crossing it at x* = "
+     + ", ".join(at_step(p.x, 0.01) for p in fixed_points(5.0, -2.5))
+     + f". Right: x_t for 25 steps from {len(starts)} starts between -3 and 3: the starts "
+     f"above 0 end at {' to '.join(ends['above'])}, those below 0 at "
+     f"{' to '.join(ends['below'])}, and the start at 0 stays at {ends['at'][0]}.")
 
 # %% [markdown]
 # As $b$ moves past either end of that range, an attractor and the unstable point meet
-# and vanish: a **bifurcation**. Then every start flows to the one remaining attractor.
+# and vanish: a **bifurcation**. Then every start flows to the one remaining attractor,
+# though not at once: a run that passes where the lost pair used to be lingers there, and
+# just past the fold some of the explorer's eight runs are still on their way after its
+# 30 steps (printed below the explorer).
 # This is why the cliff is a cliff. A small change of a parameter ($b$ across the wall,
 # or across a bifurcation) moves the start from one basin to the other, and the state
 # after 50 steps jumps from one attractor to the other. The loss jumps with it, and the
@@ -417,12 +443,15 @@ bifurcation = BifurcationExplorer()
 bifurcation
 
 # %% [markdown]
-# The numbers behind the picture, across the fold range at $w = 5$:
+# The numbers behind the picture, across the fold range at $w = 5$ (from $x_0 = 0.5$),
+# and how many of the eight runs are within 0.01 of an attractor after 30 steps:
 
 # %%
 for b in (-2.7, -2.6, -2.5, -2.4, -2.3):
-    d = bifurcation.compute(b=b)
-    print(f"b = {b}: {d['n_stable']} attractor(s); x_0 = 0.5 ends at {d['ends'][-1]:+.2f}")
+    d = bifurcation.compute(w=5.0, b=b, x0=0.5)
+    arrived = sum(min(abs(e - p.x) for p in d["points"] if p.stable) <= 0.01 for e in d["ends"])
+    print(f"b = {b}: {d['n_stable']} attractor(s); x_0 = 0.5 ends at {d['ends'][-1]:+.2f}; "
+          f"{arrived} of {len(d['ends'])} runs have arrived")
 
 # %% [markdown]
 # ## 7. Gradient descent on the cliff, and clipping
@@ -431,7 +460,7 @@ for b in (-2.7, -2.6, -2.5, -2.4, -2.3):
 # fixed learning rate. Far from the wall all is calm. The step that lands on the wall
 # meets a gradient many times larger than any before, and the update
 # $-\eta\, g$ throws the parameters far away, often onto a plateau where the gradient is
-# zero and training is over.
+# almost zero and training is over.
 #
 # Pascanu et al. proposed **clipping the gradient by its norm**: if $\|g\| > \theta$,
 # replace $g$ by $\theta\, g / \|g\|$. The direction is kept, only the length is capped
@@ -457,9 +486,13 @@ for clip in ("off", "norm", "elementwise"):
     print(f"clip {clip:11s}: longest step {i} (||g|| = {d['grad_norm'][i]:.3g}) moved "
           f"{d['thrown']:.3g}; ends at w = {d['path'][-1, 0]:.2f}, b = {d['path'][-1, 1]:.2f}, "
           f"loss {d['final_loss']:.3g}")
+    print(f"{'':17s}steps clipped: {list(map(int, np.flatnonzero(d['clipped'])))}; largest "
+          f"||g|| before step {i}: {d['grad_norm'][:i].max():.2g}; ||g|| over the last 5 steps "
+          f"below 1e-6: {d['grad_norm'][-5:].max() < 1e-6}")
 
 # %% [markdown]
-# Without clipping, step 11 hits the wall and lands far off the map on a plateau. Norm
+# Without clipping, step 11 hits the wall (with a gradient more than 30 times larger than
+# any before it) and lands far off the map on a plateau. Norm
 # clipping shortens that one step and the descent goes on to a low loss. Elementwise
 # clipping also survives, but each clipped step points somewhere else.
 #
@@ -554,7 +587,11 @@ print()
 print(remedies.success_table(study))
 
 # %%
-_ = plot_reach(study)
+drawing = plot_reach(study)
+show(drawing.fig, f"Line chart of the share of the {n_seeds} seeds that succeeded against the "
+     f"lag ({', '.join(f'{g:g}' for g in lags)}, on a log axis), one line per remedy. The "
+     f"longest lag each solves in at least 4 of 5 seeds at every lag up to it: "
+     + "; ".join(f"{label}, {remedies.reach(study, label)}" for label in study["labels"]) + ".")
 
 # %% [markdown]
 # Each point is the share of the 5 seeds that succeeded at that lag. The **reach** of a
@@ -611,7 +648,7 @@ print(f"{failed.size} runs failed; their test accuracy lies between {failed.min(
 # largest gradient norm (before clipping) in each 20 steps, one line per seed.
 
 # %%
-_ = plot_clip_curves(study)
+drawing = plot_clip_curves(study)
 raw = [g for k, g in study["curves"].items() if k.startswith("curve_1_")]
 clipped = [g for k, g in study["curves"].items() if k.startswith("curve_0_")]
 print(f"largest ||g|| without clipping: {max(np.nanmax(g) for g in raw):.3g}; "
@@ -620,6 +657,13 @@ print(f"clipped runs that solved lag 39: {sum(len(g) < study['steps'] for g in c
       f"of {len(clipped)} (their lines end where they stopped)")
 print(f"unclipped runs: the largest ||g|| came at step {max(int(np.nanargmax(g)) for g in raw)} "
       f"or earlier; from step 20 on ||g|| stayed below {max(np.nanmax(g[20:]) for g in raw):.2f}")
+show(drawing.fig, "Log-scale chart of the largest gradient norm (before clipping) in each 20 "
+     "training steps of the IRNN at lag 39, one line per seed: without clipping it peaks at "
+     f"{max(np.nanmax(g) for g in raw):.3g} by step {max(int(np.nanargmax(g)) for g in raw)} "
+     f"and stays below {max(np.nanmax(g[20:]) for g in raw):.2f} from step 20 on; with "
+     f"clipping it stays below {max(np.nanmax(g) for g in clipped):.3g}, and "
+     f"{sum(len(g) < study['steps'] for g in clipped)} of {len(clipped)} clipped runs end "
+     f"early, solved.")
 
 # %% [markdown]
 # Without clipping, the gradient explodes within the first 20 steps of every run, to
@@ -642,7 +686,9 @@ slice_runs = {}
 for label in live.lines:
     slice_runs[label] = remedies.run_remedy(
         label, 29, seed=0, callback=lambda step, h, k=label: live.update(k, step, h.grad_norm[-1]))
-live.close()
+live.close(alt="Learning curves of the gradient norm before clipping of the IRNN at lag 29, "
+           "seed 0, with and without clipping, drawn as it trains; the cell below prints "
+           "what they show on every machine.")
 for label, r in slice_runs.items():
     print(f"{label}: {len(r['grad_norm'])} steps in {r['seconds']:.1f} s")
 

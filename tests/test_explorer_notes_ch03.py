@@ -526,3 +526,25 @@ def test_live_curves_end_with_alt_text():
     assert kwargs["raw"] and kwargs["metadata"] == {"image/png": {"alt": "One learning curve."}}
     assert 'alt="One learning curve."' in data["text/html"]
     plt.close("all")
+
+
+def test_every_picture_of_chapter_3_has_alt_text():
+    """What nbconvert and nbviewer show: each PNG of the stored notebook (figures and the
+    explorers' still pictures) comes with an HTML <img> of itself that has alt text."""
+    import json
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).parents[1] / "notebooks" /
+                     "03_exploding_vanishing.ipynb").read_text())
+    pictures = 0
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "image/png" not in data:
+                continue
+            pictures += 1
+            alt = out["metadata"]["image/png"]["alt"]
+            html = "".join(data["text/html"])
+            assert len(alt) > 40 and re.search(r'<img src="data:image/png;base64,[^"]+" alt="',
+                                               html), alt
+    assert pictures >= 11
