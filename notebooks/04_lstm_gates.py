@@ -300,7 +300,9 @@ for lag in (1, 10, 50, 100):
 # ### Explorer: store and recall
 #
 # Slide the keep bias $b_f$, the write bias $b_i$, the distance from write to read, and
-# the tanh unit's self-weight $w$; switch the values in between to zeros. The bottom panel
+# the tanh unit's self-weight $w$; switch the values in between to zeros, and the tanh
+# unit at $w = 1$ holds the value as well, while even a write bias of 0 does the LSTM no
+# harm, as there is nothing to let in. The bottom panel
 # is the carried gradient: $\prod f$ for the LSTM, $\prod w(1 - h^2)$ for the tanh unit.
 
 # %% tags=["nbval-ignore-output"]
@@ -312,6 +314,8 @@ d = store_ex.compute(b_f=10.0, b_i=-10.0, lag=100, w=1.0, between="random values
 print(store_ex.note_for(d))
 for setting in ({"b_f": 5.0}, {"between": "zeros"}, {"between": "zeros", "w": 0.95}):
     print(f"{setting}: {store_ex.note_for(store_ex.compute(**setting))}")
+print(f"keep gate at b_f = 5: sigmoid(5) = {rl.sigmoid(5.0):.3f} per step, "
+      f"{rl.sigmoid(5.0) ** 100:.2f} over 100 steps")
 
 # %% [markdown]
 # With $b_f = 5$ the keep gate is $\sigma(5) = 0.993$ per step, and $0.993^{100} \approx
@@ -348,8 +352,11 @@ check_store_recall(my_wiring_solution, solution=True)
 # The gates explorer runs the same kind of cell on a short sequence: the value 0.8 is
 # written at step 3 and read at step 12, the cell is erased at step 15, then -0.6 is
 # written at step 18 and read at step 27. Every slider is a gate's bias or the weight
-# from its signal. Try a keep bias of 0, a write bias above 0, an erase weight of 0, a
-# read bias above 0, and watch the cell's trace.
+# from its signal. Try a keep bias of 0 (the cell loses the value within a few steps), any
+# write bias above 0 (the distracting values get into the cell), an erase weight of 0
+# (the first value is still in the cell when the second is written) and any read bias
+# above 0 (h_t shows the cell between the reads). The cell below the explorer prints the
+# note at each of these settings.
 
 # %% tags=["nbval-ignore-output"]
 gates_ex = GatesExplorer()
@@ -415,15 +422,19 @@ flow_ex
 for fb in (0.0, 1.0, 3.0, 5.0):
     d = flow_ex.compute(forget_bias=fb, scale=1.0, T=100)
     print(f"forget bias {fb:g}: {flow_ex.note_for(d)}")
+    print(f"    the cell gradient's factor per step, on average over the 99 steps: "
+          f"{10 ** (d['lstm_ratio'] / 99):.2f}")
 
 # %% [markdown]
-# An untrained LSTM is no magic: with forget gates at 0.5 or 0.73 its cell gradient
-# shrinks by those factors at every step and vanishes over 100 steps like the RNN's.
-# The carousel carries the gradient only when $f$ is near 1: with a forget bias of 5
-# (forget gates starting near 0.99) it reaches 100 steps back at full size. Training
-# can push $f$ there; a larger starting bias puts it there from the beginning. (The
-# explorer shows one random initialization, seed 0: an example. The factor per step is
-# the forget gate's value whatever the seed.) That is the whole argument of the
+# An untrained LSTM is no magic: with forget gates starting at 0.5 or 0.73 its cell
+# gradient shrinks at every step, by 0.64 and 0.81 on average, and vanishes over 100
+# steps like the RNN's. The carousel carries the gradient only when $f$ is near 1: with
+# a forget bias of 5 (forget gates starting near 0.99) it reaches 100 steps back
+# undiminished, 2.2 times its size at the loss. Training can push $f$ there; a larger
+# starting bias puts it there from the beginning. (The explorer shows one random
+# initialization, seed 0: an example. Along the carousel alone the factor per step is
+# the forget gate's value whatever the seed; the paths through the gates move it, here
+# from 0.5 to 0.64 and from 0.73 to 0.81.) That is the whole argument of the
 # forget-bias finding below, and section 11 shows, with 5 seeds per setting, that at
 # $T = 100$ the starting biases decide whether training leaves the plateau at all
 # within 100,000 sequences.
@@ -448,7 +459,9 @@ for lag in (5, 50, 200):
     d = surface_ex.compute(lag=lag)
     k = int(np.argmin(np.abs(d["b_i_grid"] + 10)))
     edge = d["b_f_grid"][np.argmax(d["loss"][:, k] < 0.5)]
-    print(f"lag {lag:>3}: at b_i = -10 the loss is below 0.5 from b_f = {edge:.1f} on")
+    ramp = np.abs(np.gradient(d["loss"][:, k], d["b_f_grid"])).max()
+    print(f"lag {lag:>3}: at b_i = -10 the loss is below 0.5 from b_f = {edge:.1f} on; "
+          f"the steepest slope along b_f there is {ramp:.2f}")
 
 # %% [markdown]
 # Side by side with Chapter 3's cliff (left, the loss itself in colour) and the gated
@@ -462,11 +475,14 @@ plot_surface(SURFACE_BF, SURFACE_BI, storecall_surface(SURFACE_BF, SURFACE_BI, 5
 _ = ax_gate.set_title("the wired LSTM cell: plateau, ramp, valley", loc="left", fontsize=11)
 
 # %% [markdown]
-# The surface has no cliff. It has a high plateau where the cell forgets ($b_f$ small:
+# The surface at a lag of 50 has no cliff. It has a high plateau where the cell forgets ($b_f$ small:
 # the loss is 1 and its slope nearly 0), a smooth ramp, and a flat valley where the
 # keep gate is near 1 and the write gate shut ($b_f$ large, $b_i$ very negative). At a
-# lag of 50 the steepest slope anywhere is 0.49 (3.4 at a lag of 200, where the ramp is
-# narrower); Pascanu's wall is a jump of the whole loss within a tiny step. The plateau
+# lag of 50 the steepest slope anywhere is 0.49. At a lag of 200 the map's steepest slope
+# is 3.4, but not on the ramp: it lies where the write gate is open and 200 random values
+# pile into the cell (loss 4); along $b_f$ at $b_i = -10$ the ramp is about as steep at
+# every lag (0.44, 0.49 and 0.50 at the lags printed above). Pascanu's wall is a jump of
+# the whole loss within a tiny step. The plateau
 # is the trouble here instead: a point that starts on it feels almost no gradient, and
 # the longer the lag, the further the plateau reaches toward large $b_f$ (the loss
 # falls below 0.5 from $b_f = 1.3$ at a lag of 5, from 5.3 at a lag of 200). A forget bias that starts high begins on the ramp.

@@ -97,5 +97,10 @@ def gate_state(g):
 def fraction_text(r):
     """A kept fraction in [0, 1] as text: a percentage with one decimal from 0.001 on
     (``'97.8%'``), one significant digit below (``'2e-39'``; ``'zero'`` for 0), so nothing
-    rounds to 0%."""
-    return f"{r:.1%}" if r >= 0.001 else "zero" if r == 0 else f"{r:.0e}"
+    rounds to 0%, and more decimals just below 1 (``'99.998%'``), so only 1 reads 100%."""
+    if r < 0.001:
+        return "zero" if r == 0 else f"{r:.0e}"
+    decimals = 1
+    while r < 1 and f"{r:.{decimals}%}".startswith("100") and decimals < 12:
+        decimals += 1
+    return f"{r:.{decimals}%}"

@@ -71,7 +71,8 @@ def test_forward_returns_wrong_shape():
 
 
 def test_cell_backward_right():
-    assert check_lstm_cell_backward(lambda dc, dh, c: rl.lstm_step_backward(dh, dc, c).dc_prev).passed
+    right = check_lstm_cell_backward(lambda dc, dh, c: rl.lstm_step_backward(dh, dc, c).dc_prev)
+    assert right.passed
 
 
 @pytest.mark.parametrize("key", sorted(_CELL_MISTAKES))
@@ -117,7 +118,8 @@ def test_store_recall_mistakes_named(change, words):
 
 def test_store_recall_bad_input():
     assert "dict" in check_store_recall([1, 2]).message
-    assert "no 'W_hy'" in check_store_recall({k: v for k, v in WIRING.items() if k != "W_hy"}).message
+    no_read_out = {k: v for k, v in WIRING.items() if k != "W_hy"}
+    assert "no 'W_hy'" in check_store_recall(no_read_out).message
     assert "finite" in check_store_recall({**WIRING, "b_f": np.nan}).message
 
 

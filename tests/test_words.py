@@ -26,3 +26,15 @@ def test_thresholds_are_ordered_and_used_by_the_tests():
     assert words.keeps_most(0.98) and not words.keeps_little(0.5)
     assert words.vanished(1e-3) and not words.vanished(2e-3)
     assert words.exploded(1e3) and not words.exploded(999.0)
+
+
+@pytest.mark.parametrize("g, word", [(0.0, "shut"), (0.1, "shut"), (0.5, "partly open"),
+                                     (0.88, "partly open"), (0.9, "open"), (1.0, "open")])
+def test_gate_state_uses_the_two_thresholds(g, word):
+    assert words.gate_state(g) == word
+
+
+@pytest.mark.parametrize("r, text", [(0.978, "97.8%"), (0.0012, "0.1%"), (2e-39, "2e-39"),
+                                     (0.0, "zero"), (0.99998, "99.998%"), (1.0, "100.0%")])
+def test_fraction_text_never_rounds_to_0_or_100_percent(r, text):
+    assert words.fraction_text(r) == text

@@ -14,15 +14,20 @@ gives the loss and the size of its gradient there (centred differences on the gr
 """
 import numpy as np
 
+from ..activations import sigmoid
 from ..plots.gate_surface import plot_surface, storecall_surface
 from ..style import COLORS
+from ..words import at_step, fraction_text, gate_state, is_shut, keeps_little
 from .base import Explorer
 from .panels import stack_axes
 
 LAGS = (5, 10, 20, 50, 100, 200)
 BETWEEN = {"random values": 1.0, "zeros": 0.0}
 B_F = np.round(np.linspace(-2.0, 14.0, 49), 6)
-B_I = np.round(np.linspace(-14.0, 4.0, 49), 6)
+B_I = np.round(np.linspace(-14.0, 4.0, 37), 6)    # step 0.5: -6 and -10 are grid points
+STEP_F, STEP_I = float(B_F[1] - B_F[0]), float(B_I[1] - B_I[0])   # as the sliders' steps
+VALLEY = 0.01      # a loss below this: the valley (the read-out's error about 10% or less)
+FLAT = 1e-3        # a slope below this, where the cell has forgotten: the plateau
 
 
 class GateSurfaceExplorer(Explorer):
@@ -51,7 +56,7 @@ class GateSurfaceExplorer(Explorer):
                                      style=style, layout=lay),
                 "b_i": W.FloatSlider(value=-6.0, min=float(B_I[0]), max=float(B_I[-1]),
                                      step=float(B_I[1] - B_I[0]), description="point b_i",
-                                     style=style, layout=lay)}
+                                     style=style, layout=lay, readout_format=".1f")}
 
     def _build(self, fig):
         ax, = stack_axes(fig, [3.6], left=0.8, right=1.4, top=0.4)
@@ -72,10 +77,14 @@ class GateSurfaceExplorer(Explorer):
         loss, grad = self._maps[v["lag"], v["between"]]
         j = int(np.argmin(np.abs(B_F - v["b_f"])))
         k = int(np.argmin(np.abs(B_I - v["b_i"])))
+        js, ks = np.unravel_index(int(np.argmax(grad)), grad.shape)
         d = dict(v)
         d.update(b_f_grid=B_F, b_i_grid=B_I, loss=loss, grad_norm=grad,
+                 b_f_at=float(B_F[j]), b_i_at=float(B_I[k]),
                  at_loss=float(loss[j, k]), at_grad=float(grad[j, k]),
-                 steepest=float(grad.max()))
+                 at_kept=float(sigmoid(B_F[j]) ** v["lag"]), at_write=float(sigmoid(B_I[k])),
+                 steepest=float(grad[js, ks]), steepest_at=(float(B_F[js]), float(B_I[ks])),
+                 steepest_loss=float(loss[js, ks]))
         return d
 
     def _draw(self, d):
@@ -88,10 +97,30 @@ class GateSurfaceExplorer(Explorer):
         return self._note(d)
 
     def _note(self, d):
-        where = ("on the plateau: the cell has forgotten, and the slope is almost zero"
-                 if d["at_loss"] > 0.5 and d["at_grad"] < 1e-3 else
-                 "in the valley: the cell recalls the value" if d["at_loss"] < 0.01 else
-                 "on the slope between")
-        return (f"At b_f = {d['b_f']:g}, b_i = {d['b_i']:g} the loss is {d['at_loss']:.2g} and "
-                f"its gradient {d['at_grad']:.1g} ({where}); the steepest slope on the whole "
-                f"map is {d['steepest']:.2g}: plateaus and ramps, no cliff.")
+        kept, lag = d["at_kept"], d["lag"]
+        keeps = f"the cell keeps {fraction_text(kept)} of the value over {lag} steps"
+        if keeps_little(kept):
+            where = (f"on the plateau, its slope below {FLAT:g}: {keeps}, it has forgotten"
+                     if d["at_grad"] < FLAT else f"{keeps}: it has forgotten")
+        elif d["at_loss"] < VALLEY:
+            where = f"in the valley: {keeps}"
+        elif d["between"] == "random values" and not is_shut(d["at_write"]):
+            where = (f"{keeps}, but the write gate is {gate_state(d['at_write'])} without a "
+                     f"write signal (i = {d['at_write']:.2f}) and lets the random values in")
+        else:
+            where = f"on the ramp: {keeps}"
+        bf, bi = at_step(d["b_f_at"], STEP_F), at_step(d["b_i_at"], STEP_I)
+        head = (f"At b_f = {bf}, b_i = {bi} the loss is {d['at_loss']:.2g} and its gradient "
+                f"{d['at_grad']:.1g} ({where})")
+        s = d["steepest"]
+        if s < 1:
+            return (f"{head}; the steepest slope on the whole map is {s:.2g}, less than 1 per "
+                    f"unit of bias: plateaus and ramps, no cliff.")
+        bf, bi = d["steepest_at"]
+        tail = (f"the steepest slope on the whole map is {s:.2g}, at b_f = "
+                f"{at_step(bf, STEP_F)}, b_i = {at_step(bi, STEP_I)}")
+        i = float(sigmoid(bi))
+        if d["between"] == "random values" and not is_shut(i):
+            tail += (f", where the write gate is {gate_state(i)} without a write signal (i = "
+                     f"{i:.2f}) and lets the random values in (loss {d['steepest_loss']:.2g})")
+        return f"{head}; {tail}."

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..plots.series import integer_steps
 from ..style import COLORS, CYCLE, TEXT_BOX
+from ..words import at_step, fraction_text, gate_state, is_open, is_shut, keeps_most
 from .base import Explorer
 from .panels import LEGEND_OUTSIDE, LEGEND_RIGHT, OffScale, stack_axes
 from .storecall import wired_traces
@@ -126,29 +127,49 @@ class GatesExplorer(Explorer):
         w1, w2 = EVENTS["write"]
         r1, r2 = EVENTS["read"]
         e = EVENTS["erase"][0]
-        ok_write = min(d["i"][w1], d["i"][w2]) > 0.9
-        closed = np.delete(d["i"], [w1, w2]).max()
-        kept = float(np.prod(d["f"][w1 + 1:r1 + 1]))
-        if not ok_write:
-            return (f"The write gate barely opens at the writes (i = {d['i'][w1]:.2f} at step "
-                    f"{w1}): little of the value gets into the cell.")
-        if closed > 0.1:
-            return (f"The write gate is open without a write signal (i up to {closed:.2f}): "
-                    f"the distracting values pour into the cell.")
-        if kept < 0.9:
+        i, f, g, o, c, h = (d[k] for k in "ifgoch")
+        if d["w_value_g"] == 0:
+            return (f"With w_value_g = {at_step(0.0, 0.1)} the candidate g is 0 at every step: "
+                    f"whatever the gates do, the cell has nothing to store (c stays 0).")
+        i_w = float(i[w1])                 # = i[w2]: the write gate hears the write signal only
+        if not is_open(i_w):
+            head = ("The write gate barely opens at the writes" if is_shut(i_w) else
+                    "The write gate opens only partly at the writes")
+            return (f"{head} (i = {i_w:.2f} at steps {w1} and {w2}): it writes i g = "
+                    f"{i_w * g[w1]:+.2f} of the candidate g = {g[w1]:+.2f} at step {w1}"
+                    + (", little of the value." if is_shut(i_w) else "."))
+        i_rest = float(np.delete(i, [w1, w2]).max())
+        if not is_shut(i_rest):
+            leak = float(np.abs(np.delete(i * g, [w1, w2])).max())
+            return (f"The write gate is {gate_state(i_rest)} without a write signal (i = "
+                    f"{i_rest:.2f} at every other step): the distracting values get into the "
+                    f"cell (i g up to {leak:.2g} a step).")
+        kept = float(np.prod(f[w1 + 1:r1 + 1]))
+        if not keeps_most(kept):
             return (f"The keep gate leaks: from step {w1} to the read at step {r1} the cell "
-                    f"keeps {kept:.0%} of what was written (f = {d['f'][w1 + 1]:.3f} per "
+                    f"keeps {fraction_text(kept)} of what was written (f = {f[w1 + 1]:.3f} per "
                     f"step).")
-        if d["f"][e] > 0.1:
-            return (f"The erase signal at step {e} leaves f = {d['f'][e]:.2f}: the first value "
-                    f"is still in the cell when the second is written, so the read at step "
-                    f"{r2} shows a mixture (c = {d['c'][r2]:+.2f}).")
-        shown = np.delete(np.abs(d["h"]), [r1, r2]).max()
-        if d["o"][r1] < 0.9:
-            return f"The read gate stays shut at the read (o = {d['o'][r1]:.2f} at step {r1})."
-        if shown > 0.1:
-            return (f"The read gate is open between reads: h_t shows the cell (up to "
-                    f"{shown:.2f}) at steps without a read signal.")
-        return (f"The cell stores {d['c'][w1]:+.2f}, keeps {kept:.1%} of it until the read at "
-                f"step {r1} (h = {d['h'][r1]:+.2f}), is emptied at step {e} and holds "
-                f"{d['c'][r2]:+.2f} at the second read (step {r2}).")
+        if not is_shut(f[e]):
+            first = float(np.prod(f[w1 + 1:w2 + 1]))
+            return (f"The erase signal at step {e} leaves f = {f[e]:.2f}: "
+                    f"{fraction_text(first)} of the first value is still in the cell when the "
+                    f"second is written (step {w2}), so the read at step {r2} shows a mixture "
+                    f"(c = {c[r2]:+.2f}).")
+        o_r = float(o[r1])                 # = o[r2]
+        if not is_open(o_r):
+            if is_shut(o_r):
+                return (f"The read gate stays shut at the reads (o = {o_r:.2f} at steps {r1} and "
+                        f"{r2}): h_t shows little of the cell (h = {h[r1]:+.2f} while c = "
+                        f"{c[r1]:+.2f} at step {r1}).")
+            return (f"The read gate opens only partly at the reads (o = {o_r:.2f} at steps {r1} "
+                    f"and {r2}): h_t shows {o_r:.0%} of tanh(c_t) (h = {h[r1]:+.2f} while c = "
+                    f"{c[r1]:+.2f} at step {r1}).")
+        o_rest = float(np.delete(o, [r1, r2]).max())
+        if not is_shut(o_rest):
+            shown = float(np.delete(np.abs(h), [r1, r2]).max())
+            return (f"The read gate is {gate_state(o_rest)} between reads (o = {o_rest:.2f} at "
+                    f"every other step): h_t shows the cell (|h| up to {shown:.2f}) at steps "
+                    f"without a read signal.")
+        return (f"The cell stores {c[w1]:+.2f}, keeps {fraction_text(kept)} of it until the read "
+                f"at step {r1} (h = {h[r1]:+.2f}), is emptied at step {e} and holds "
+                f"{c[r2]:+.2f} at the second read (step {r2}).")

@@ -77,6 +77,6 @@ class LSTMFlowExplorer(GradientFlowExplorer):
         def said(ratio):
             return "past the float range" if ratio is None else format_ratio(ratio)
         return (f"At lag {T - 1} the LSTM's cell gradient ||dL/dc_t|| is "
-                f"{said(d['lstm_ratio'])} of its value at the loss (forget gates near "
-                f"sigmoid(b_f) = {d['mean_f']:.2f}); the RNN's ||dL/dh_t|| is "
-                f"{said(d['rnn_ratio'])} of its own.")
+                f"{said(d['lstm_ratio'])} of its value at the loss (its forget gates start "
+                f"from sigmoid(b_f) = {d['mean_f']:.2f} on average, before the input and W_h "
+                f"move them); the RNN's ||dL/dh_t|| is {said(d['rnn_ratio'])} of its own.")

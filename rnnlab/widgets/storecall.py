@@ -15,7 +15,9 @@ LSTM and prod w (1 - h_s^2) for the tanh unit.
 ``data``: the settings, ``read_at``, ``lstm_read`` and ``rnn_read`` (y at the read step),
 ``lstm_grad`` and ``rnn_grad`` (dy_read / d value_write, by the chain rule along the one
 path; equal to ``rnnlab.storecall.recall_gradient``),
-``lstm_carry`` and ``rnn_carry`` (T,) the carried gradients (1 before the write).
+``lstm_carry`` and ``rnn_carry`` (T,) the carried gradients (1 before the write),
+``lstm_kept`` (prod f from the write to the read) and ``lstm_let_in`` (the content 100 c at
+the read less the written value's kept part: what the values let in add).
 """
 import math
 
@@ -25,6 +27,7 @@ from ..plots.series import integer_steps
 from ..activations import sigmoid
 from ..storecall import STORED, WIRING, store_recall_inputs
 from ..style import CELL_COLORS, COLORS
+from ..words import at_step, fraction_text
 from .base import Explorer
 from .panels import LEGEND_OUTSIDE, LEGEND_RIGHT, OffScale, stack_axes
 
@@ -149,6 +152,11 @@ class StoreRecallExplorer(Explorer):
             * a["i"][w] * (1 - a["g"][w] ** 2)
         rnn_grad = scale * (1 - b["h"][w] ** 2) * rnn_carry[r]
         d = dict(v)
+        # what reaches the read: the written value times what the keep gates keep, and the
+        # rest of the content (the values let in before and after the write), both as 100 c
+        kept = float(lstm_carry[r])
+        d.update(lstm_kept=kept,
+                 lstm_let_in=float(100 * (a["c"][r] - kept * a["i"][w] * a["g"][w])))
         d.update(read_at=read_at, lstm_y=a["y"], lstm_c=100 * a["c"], rnn_y=b["y"],
                  lstm_read=float(a["y"][read_at]), rnn_read=float(b["y"][read_at]),
                  lstm_grad=float(lstm_grad), rnn_grad=float(rnn_grad),
@@ -172,15 +180,23 @@ class StoreRecallExplorer(Explorer):
 
     def _note(self, d):
         lag = d["lag"]
+        steps = f"{lag} step{'s' * (lag != 1)}"
         good = abs(d["lstm_read"] - STORED) < 0.1 * STORED
-        lstm = (f"After {lag} steps the LSTM reads out {d['lstm_read']:.2f} of {STORED} and "
-                f"passes {d['lstm_grad']:.2g} of a change back to the write"
-                if good else f"After {lag} steps the LSTM reads out {d['lstm_read']:.2f}, not "
-                f"{STORED} (" + ("its write gate lets the random values in" if d["b_i"] > -4
-                                 else "its keep gate leaks") + ")")
+        if good:
+            lstm = (f"After {steps} the LSTM reads out {d['lstm_read']:.2f} of {STORED} and "
+                    f"passes {d['lstm_grad']:.2g} of a change back to the write")
+        else:
+            let_in = f"{d['lstm_let_in']:+.2f}"
+            lstm = (f"After {steps} the LSTM reads out {d['lstm_read']:.2f}, not {STORED}: its "
+                    f"keep gate keeps {fraction_text(d['lstm_kept'])} of the value"
+                    + (f" and the values let in add {let_in}"
+                       if let_in not in ("+0.00", "-0.00") else ""))
         rnn_ok = abs(d["rnn_read"] - STORED) < 0.1 * STORED
-        rnn = (f"the tanh unit reads {d['rnn_read']:.2f}" +
-               (" too, but only because w is 1 and nothing else arrives" if rnn_ok and
-                d["between"] == "zeros" else "") +
-               f", gradient {d['rnn_grad']:.2g}")
-        return f"{lstm}; {rnn}."
+        why = ""
+        if rnn_ok and d["between"] == "zeros":
+            w = at_step(d["w"], 0.01)
+            why = (" too, but only because w is 1 and nothing else arrives" if w == "1.00" else
+                   f" too, but only because nothing else arrives and w = {w} is close enough "
+                   f"to 1 over {steps}")
+        return (f"{lstm}; the tanh unit reads {d['rnn_read']:.2f}{why}, gradient "
+                f"{d['rnn_grad']:.2g}.")
