@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -52,6 +52,7 @@ from rnnlab.ngram import contexts, table_size, unseen_share
 from rnnlab.optim import Adam
 from rnnlab.plots import draw_cycle, draw_unrolled, plot_sequence, plot_states, subplots
 from rnnlab.sample import sample_text
+from rnnlab.show import show
 from rnnlab.style import COLORS, OKABE_ITO
 from rnnlab.tasks import TEXT, CharVocab, char_batches, timer, timer_success
 from rnnlab.train import train
@@ -103,6 +104,11 @@ for t, letter in enumerate(word):
     held = [f"{c}:{Hs[t, j]:.2f}" for j, c in enumerate(vocab.chars) if Hs[t, j] > 0.005]
     print(f"step {t} reads '{letter}'  ->  state  {'  '.join(held)}")
 print(f"distance between the states at step 0 and step 5: {np.linalg.norm(Hs[5] - Hs[0]):.2f}")
+show(d.fig, f"Colour map of the state after each letter of '{word}': one row per unit (one "
+     f"for each of the letters {', '.join(vocab.chars)}), one column per step. Each letter "
+     f"lights up its own unit, which fades over the next steps; at step 5 the second n "
+     f"lights the same unit as at step 0 while the other units still hold the rest of the "
+     f"word.")
 
 # %% [markdown]
 # Read the heatmap column by column. At step 3 the network reads **r**. A feed-forward
@@ -143,6 +149,9 @@ print(f"distance between the states at step 0 and step 5: {np.linalg.norm(Hs[5] 
 
 # %%
 d = draw_cycle()
+show(d.fig, "Diagram of the folded RNN: the input x_t feeds the hidden state h_t through "
+     "W_xh, h_t feeds the output y_t through W_hy, and a loop from h_t back to itself "
+     "through W_hh carries the state to the next step (one step later).")
 
 # %% [markdown]
 # One turn of the loop is one call of the step function. A model's weights are named
@@ -171,6 +180,9 @@ for name, a in [("x_0", x_0), ("W_xh", model["W_xh"]), ("W_hh", model["W_hh"]),
 # %%
 fig, ax = subplots(figsize=(8, 3), layout=None)
 g = draw_unrolled(5, ax=ax)
+show(fig, "Diagram of the RNN unrolled over 5 steps, t = 0 to 4: in each column the input "
+     "x_t feeds the state h_t, which feeds the output y_t and the next step's state. Every "
+     "arrow is labelled with its weights, the same W_xh, W_hh and W_hy at every step.")
 
 # %% [markdown]
 # Sharing is what sets the unrolled RNN apart from an ordinary deep network:
@@ -317,6 +329,12 @@ for x0, x1, name, colour in [(-0.5, 2.5, "encoder: its own weights", "sky_blue")
     ax.axvspan(x0, x1, color=OKABE_ITO[colour], alpha=0.12, lw=0, zorder=0)
     ax.text((x0 + x1) / 2, -0.3, name, ha="center", va="top", color=COLORS["text"])
 ax.set_ylim(ax.get_ylim()[0] - 0.3, ax.get_ylim()[1])
+show(fig, "Four unrolled RNNs over 5 steps. One-to-many (caption a photo): one input at "
+     "step 0, an output at every step. Many-to-one (rate a review): an input at every "
+     "step, one output at the last. Many-to-many, aligned (tag each word): an input and an "
+     "output at every step. Encoder-decoder (translate a sentence): inputs at steps 0 to "
+     "2, read by an encoder with its own weights, outputs at steps 3 and 4, written by a "
+     "decoder with other weights.")
 
 # %% [markdown]
 # ### Exercise 2: which arrangement?
@@ -400,6 +418,10 @@ print(f"{len(char_history)} training steps in {seconds:.1f} s")
 print(f"a uniform guess costs ln {V} = {np.log(V):.2f} nats per character; after training, "
       f"the mean of the last 20 steps is {'below' if per_char[-20:].mean() < 1.8 else 'above'}"
       f" 1.8")
+show(fig, f"Line chart of the loss per character against the training step, 0 to "
+     f"{len(char_history) - 1}, with a dotted line at ln {V} = {np.log(V):.2f}, the cost of a "
+     f"uniform guess. The loss falls; its last 20 steps average "
+     f"{'below' if per_char[-20:].mean() < 1.8 else 'above'} 1.8.")
 
 # %% [markdown]
 # Below 1.8 nats per character after a few seconds, for every seed from 0 to 9 and
@@ -461,6 +483,12 @@ ax.invert_yaxis()
 ax.set_xlabel("parameters (log scale)")
 for name, size in sizes.items():
     print(f"{name:<28} {size:>22,}")
+rnn_name = next(iter(sizes))
+smaller = [name for name, size in sizes.items() if size < sizes[rnn_name]]
+show(fig, f"Horizontal bar chart of parameter counts on a log scale: the {rnn_name} needs "
+     f"{sizes[rnn_name]:,}; windows of 10 and 100 letters, order-1 to order-6 tables (up to "
+     f"{sizes['order-6 table']:,}) and hidden Markov models with 8 and 16 bits of state need "
+     f"more" + "".join(f", except the {name} ({sizes[name]:,})" for name in smaller) + ".")
 
 # %% [markdown]
 # The window grows with the context it reads; an order-2 table is already several times
@@ -532,6 +560,11 @@ top.set_xlabel("")
 bottom.set_ylim(-0.05, 0.6)
 for t, k in zip(demo.info["pulse_times"][0], demo.info["durations"][0]):
     print(f"pulse at t = {t:>2}, u2 = {u2[t]:.1f} -> 0.5 for {k:>2} steps, t = {t} to {t + k - 1}")
+pulses = "; ".join(f"at t = {t}, u2 = {u2[t]:.1f}, {k} steps"
+                   for t, k in zip(demo.info["pulse_times"][0], demo.info["durations"][0]))
+show(fig, f"Two panels against the step t, 0 to {len(u1) - 1}. Top: the inputs, go pulses on "
+     f"u1 with the duration on u2. Bottom: the target, 0.5 for 10 x u2 steps from each "
+     f"pulse and 0 otherwise ({pulses}).")
 
 # %% [markdown]
 # ### Exercise 4: build the target
@@ -614,6 +647,10 @@ print(f"mean squared error per step, mean of the last 20 training steps: "
       f"{'below' if mse[-20:].mean() < 0.01 else 'above'} 0.01 (at the start: {mse[0]:.2f})")
 print(f"pulses timed to within one step: {before:.0%} before training, "
       f"{'at least 99%' if after >= 0.99 else 'fewer than 99%'} after")
+show(fig, f"Line chart on a log scale of the mean squared error per step against the "
+     f"training step, 0 to {len(history) - 1}: it falls from {mse[0]:.2f} at the start to "
+     f"{'below' if mse[-20:].mean() < 0.01 else 'above'} 0.01 on average over the last 20 "
+     f"steps.")
 
 # %% [markdown]
 # The network trained on 40-step sequences and times pulses in sequences five times as
@@ -661,6 +698,10 @@ print(f"largest |y - y*| over these 90 steps: {err.max():.2f}; mean: {err.mean()
 Hs = tr.states["h"][:, 0]                               # (T, H)
 for j in (8, 11):
     print(f"unit {j:>2}, steps 11 to 22: " + " ".join(f"{v:+.2f}" for v in Hs[11:23, j]))
+show(fig, f"Three panels against the step t, 0 to 89, for the shipped timer network on a new "
+     f"sequence. Top: the inputs u1 (go) and u2 (duration). Middle: the target and the "
+     f"network's output, at most {err.max():.2f} apart. Bottom: its {Hs.shape[1]} hidden "
+     f"states as a colour map.")
 
 # %% [markdown]
 # Follow the long pulse at step 11 ($u_2 = 1.0$, ten steps, so the output must be on
@@ -733,6 +774,10 @@ panels = {"stacked: two layers, each with its own weights": {"layers": 2},
 for ax, (title, options) in zip(axes, panels.items()):
     draw_unrolled(4, ax=ax, **options)
     ax.set_title(title)
+show(fig, "Two diagrams over 4 steps. Left, stacked: two RNN layers, each with its own "
+     "weights; the first layer's state h_t is the second layer's input. Right, "
+     "bidirectional: a forward chain and a backward chain of states, and each output reads "
+     "both.")
 
 # %% [markdown]
 # A bidirectional layer is nothing more than two ordinary RNNs and a flip of the time
@@ -779,6 +824,10 @@ for ax, values, title in [(left, a[0], "$a_3$ as computed"),
 left.set_ylabel("pre-activation")
 print(f"units with |a| > 2 (tanh saturated): {(np.abs(a) > 2).sum()} of 16 before, "
       f"{(np.abs(a_norm) > 2).sum()} of 16 after")
+show(fig, f"Two bar charts of the 16 pre-activations a_3 of a network whose W_hh is far too "
+     f"large, with dotted lines at -2 and 2, beyond which tanh saturates. Left, as computed: "
+     f"{(np.abs(a) > 2).sum()} of 16 units lie beyond them. Right, layer-normalized: "
+     f"{(np.abs(a_norm) > 2).sum()} of 16.")
 
 # %% [markdown]
 # ## Recap

@@ -58,6 +58,7 @@ from rnnlab.memory import bptt_memory, checkpoint_states
 from rnnlab.optim import Adam
 from rnnlab.plots import draw_unrolled, subplots
 from rnnlab.plots.gradflow import draw_gradient_flow
+from rnnlab.show import show
 from rnnlab.style import COLORS, CYCLE
 from rnnlab.tasks import counting, counting_accuracy
 from rnnlab.train import train
@@ -137,6 +138,11 @@ flow = draw_gradient_flow(graph)
 flow.set_values(np.linalg.norm(sent_back, axis=(1, 2)), np.linalg.norm(from_output, axis=(1, 2)))
 ax.set_title("gradient flowing right to left: from each output, and from step t+1 to step t",
              fontsize=11)
+dh_sizes = np.linalg.norm(res.dh, axis=(1, 2))
+show(fig, f"Diagram of the RNN unrolled over {T} steps with the gradient as red arrows: down "
+     f"from each output y_t into its state h_t, and along arcs from each state back to the "
+     f"one before, their widths following the size of what they carry on a log scale. "
+     f"|dL/dh_t| is {dh_sizes[-1]:.3f} at step {T - 1} and {dh_sizes[0]:.3f} at step 0.")
 
 # %% [markdown]
 # Every state collects its output's gradient plus what the next step sends back. The
@@ -254,6 +260,9 @@ print(f"all H x H entries: the sum of the {T} matrices equals rl.bptt's dW_hh: "
       f"{np.allclose(contrib.sum(axis=0), res.grads['W_hh'], rtol=1e-12, atol=1e-14)}")
 print(f"the mean of the contributions is exactly 1/T of that: sum / mean = "
       f"{contrib.sum(axis=0)[i, j] / contrib.mean(axis=0)[i, j]:.1f} = T")
+show(fig, f"Bar chart of each step's contribution to dW_hh[0, 1], t = 0 to {T - 1}, with their "
+     f"running sum from the right as a line of dots; at step 0 it reaches the dashed line "
+     f"at dW_hh[0, 1] = {res.grads['W_hh'][i, j]:+.4f}, rl.bptt's gradient.")
 
 # %% [markdown]
 # **Averaging instead of summing** divides every weight's gradient by $T$: it points in
@@ -499,9 +508,14 @@ ax.axhline(1e-7, ls=":", color=COLORS["muted"])
 ax.invert_xaxis()
 ax.set_xlabel("step eps")
 ax.set_ylabel("relative error")
-ax.legend()
+ax.legend(framealpha=1)
 print(f"float64: the best step gives a relative error below 1e-8: {best['float64'] < 1e-8}")
 print(f"float32: even the best step leaves a relative error above 1e-6: {best['float32'] > 1e-6}")
+show(fig, f"Log-log chart of the relative error of the numerical gradient of W_hh against the "
+     f"step eps, from 1e-1 down to 1e-12 (smaller steps to the right), in float64 and in "
+     f"float32, with a dotted line at 1e-7. The best float64 step gives an error "
+     f"{'below' if best['float64'] < 1e-8 else 'above'} 1e-8; float32's best stays "
+     f"{'above' if best['float32'] > 1e-6 else 'below'} 1e-6.")
 
 # %% [markdown]
 # `rl.gradcheck` does all of this for a model: every parameter, the inputs and the
@@ -648,7 +662,7 @@ ax.semilogy(fixed[1], color=CYCLE[0], label="all five bugs fixed")
 ax.semilogy(broken[1], color=CYCLE[1], label="the original, with its bugs")
 ax.set_xlabel("chunk of 9 numbers")
 ax.set_ylabel("cross-entropy per step")
-ax.legend()
+ax.legend(framealpha=1)
 print(f"both trained in {seconds:.1f} s")
 print(f"fixed: the next number is the top guess, with probability above 1/2, for "
       f"{fixed[2]:.0%} of the 18 numbers after training")
@@ -656,6 +670,11 @@ print(f"the original: {broken[2]:.0%} of them; its loss per step went from "
       f"{broken[1][:10].mean():.2g} (first 10 chunks) to {broken[1][-10:].mean():.2g} "
       f"(last 10), the fixed network's from {fixed[1][:10].mean():.2g} to "
       f"{fixed[1][-10:].mean():.2g}")
+show(fig, f"Line chart on a log scale of the cross-entropy per step against the chunk of 9 "
+     f"numbers, for the network with all five bugs fixed and for the original with its "
+     f"bugs. Averaged over the first and the last 10 chunks, the fixed network's loss goes "
+     f"from {fixed[1][:10].mean():.2g} to {fixed[1][-10:].mean():.2g}, the original's from "
+     f"{broken[1][:10].mean():.2g} to {broken[1][-10:].mean():.2g}.")
 
 # %% [markdown]
 # In this example (one run of each) the original's loss even rises, while its top guess
@@ -704,7 +723,7 @@ for (kind, errs), color in zip(trunc_errors.items(), CYCLE):
                   label=f"{kind}s of k steps" if n == 0 else None)
 ax.set_xlabel("k (steps the gradient may travel back)")
 ax.set_ylabel("relative error of dW_hh")
-ax.legend()
+ax.legend(framealpha=1)
 chunk, window = trunc_errors["chunk"], trunc_errors["window"]
 print(f"relative error of dW_hh, smallest to largest of {n_seeds} networks")
 print("   k            chunks            windows")
@@ -721,6 +740,12 @@ print(f"windows lose no more than chunks at every k, in all {n_seeds} networks: 
       f"{(window <= chunk * (1 + 1e-12)).all()}")
 print(f"both errors fall at every doubling of k, in all {n_seeds} networks: "
       f"{(np.diff(chunk, axis=1) < 0).all() and (np.diff(window, axis=1) < 0).all()}")
+falls = (np.diff(chunk, axis=1) < 0).all() and (np.diff(window, axis=1) < 0).all()
+show(fig, f"Log-log chart of the relative error of dW_hh against k, {ks[0]} to {ks[-2]}, for "
+     f"truncation in chunks and in windows of k steps, one line per network ({n_seeds} "
+     f"networks each). {'Both errors fall' if falls else 'The errors do not all fall'} at "
+     f"every doubling of k; windows fall below 1e-3 from k = {k_window} on, while chunks "
+     f"at k = 32 still err by at least {chunk[:, i32].min():.1e}.")
 
 # %% [markdown]
 # Windows lose no more than chunks of the same length (every loss keeps $k$ steps of its
@@ -761,6 +786,10 @@ for T_, b in zip(Ts, kept):
     print(f"T = {T_:>6,}: {b:>12,} bytes")
 print(f"{(kept[-1] - kept[-2]) // (Ts[-1] - Ts[-2])} bytes per step, for one sequence: "
       f"multiply by the batch size")
+show(fig, f"Log-log chart of the bytes kept for BPTT against the sequence length T, "
+     f"{Ts[0]:,} to {Ts[-1]:,}, for one sequence of the counting task's network: the bytes "
+     f"grow linearly in T, from {kept[0]:,} to {kept[-1]:,}, "
+     f"{(kept[-1] - kept[-2]) // (Ts[-1] - Ts[-2])} bytes per step.")
 
 # %% [markdown]
 # The memory is proportional to $T$ (times the batch size and the width). For long
@@ -812,6 +841,10 @@ print(f"{len(history)} training steps in {seconds:.1f} s")
 print(f"next number predicted on 100 new sequences of 40 steps: "
       f"{counting_accuracy(counter(test.X), test):.0%}")
 print(f"loss fell by more than a factor of 100: {history.loss[-10:].mean() < history.loss[0] / 100}")
+show(fig, f"Line chart on a log scale of the cross-entropy per step against the training "
+     f"step, 0 to {len(history) - 1}: the loss of the last 10 steps is "
+     f"{'less than 1/100' if history.loss[-10:].mean() < history.loss[0] / 100 else 'more than 1/100'}"
+     f" of the first step's.")
 
 # %% [markdown]
 # The task needs no memory at all (the next number depends only on the current one),

@@ -14,10 +14,19 @@ colours, so the two copies together take less room than one full-colour PNG.
 ``text/plain`` is the alt text itself. nbval skips ``image/png`` and compares the
 ``text/html`` with the picture's bytes masked (``tests/nbval_sanitize.cfg``), so it
 checks the alt text, which must therefore hold on every machine.
+
+With the environment variable ``RNNLAB_CHECK_FIGURES=1`` (the test suite sets it, and
+the kernels that nbval starts inherit it), ``show`` first measures the figure
+(``rnnlab.figure_checks``: no legend or text over data, no text cut off, data inside its
+axes or marked off the scale) and raises ``FigureProblems`` naming what is wrong, so a
+notebook figure that cannot be read fails its test.
 """
 import base64
 import html
 import io
+import os
+
+CHECK_VARIABLE = "RNNLAB_CHECK_FIGURES"
 
 
 def quantized_png(png):
@@ -61,6 +70,11 @@ def show(fig, alt):
     ``%matplotlib inline`` does not show it a second time without the text."""
     from IPython.display import display
 
+    if os.environ.get(CHECK_VARIABLE) == "1":
+        from .figure_checks import check_figure
+
+        words = " ".join(str(alt).split())
+        check_figure(fig, f"The figure {words[:60] + ('...' if len(words) > 60 else '')!r}")
     data, metadata = picture_bundle(figure_png(fig), alt)
     display(data, metadata=metadata, raw=True)
     import matplotlib.pyplot as plt

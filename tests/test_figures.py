@@ -2,7 +2,7 @@
 
 At every setting of a control grid (each control at its ends and middle, all controls at
 their low and at their high ends, and every pair of controls at opposite ends) the
-figure is drawn and measured in display coordinates (``figure_checks``): no legend or
+figure is drawn and measured in display coordinates (``rnnlab.figure_checks``): no legend or
 text over drawn data, no text cut off by the figure, data inside its axes or marked
 off-scale. Each explorer fits a 900 px output area with its labels whole, a value-list
 slider cannot be typed into, and a control that does nothing in the current mode is
@@ -27,8 +27,7 @@ from rnnlab.widgets import (BifurcationExplorer, BPTTExplorer, CellsFlowExplorer
                             GradientFlowExplorer, GRUGatesExplorer, LSTMFlowExplorer,
                             RepeatExplorer, StoreRecallExplorer, TimerExplorer,
                             UnrollExplorer)
-
-import figure_checks as fc  # noqa: E402
+from rnnlab import figure_checks as fc  # noqa: E402
 
 OUTPUT_AREA = 900   # px: an output area narrower than JupyterLab's, with room to spare
 

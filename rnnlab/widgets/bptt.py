@@ -166,6 +166,14 @@ class BPTTExplorer(Explorer):
                                                  np.eye(self.T)[-1], 1.0) * 2 *
                              (d["h"] - d["target"]), upto=s)
 
+    def _alt(self, d):
+        """What the still picture shows, in words: its two panels, then the note."""
+        return (f"Two panels. Top: the RNN unrolled over {self.T} steps, with arrows from "
+                f"right to left whose width shows the size of dL/dh passed back from step to "
+                f"step. Bottom: bars of each step's contribution to dW_hh (full BPTT, and what "
+                f"truncation to k steps keeps) and their running sum from the right. "
+                f"{self._note(d)}")
+
     def note_for(self, data):
         """The note for ``data`` from ``compute`` or ``update`` (one plain-words sentence)."""
         return self._note(data)

@@ -168,6 +168,15 @@ class TimerExplorer(Explorer):
             for j, line in self.states["lines"].items():
                 line.set_ydata(d["Hs"][:, j])
 
+    def _alt(self, d):
+        """What the still picture shows, in words: its three panels, then the note."""
+        kind = "a colour map" if self.H > 8 else "lines"
+        return (f"Three panels against the step t, 0 to {self.T - 1}. Top: the inputs, a go "
+                f"pulse on u1 at step {d['pulse_at']} and the duration u2 = {d['u2']:.1f}. "
+                f"Middle: the target, 0.5 for {d['k_target']} steps, and the trained "
+                f"network's output. Bottom: its {self.H} hidden states as {kind}. "
+                f"{self._note(d)}")
+
     def note_for(self, data):
         """The note for ``data`` from ``compute`` or ``update`` (one plain-words sentence)."""
         return self._note(data)

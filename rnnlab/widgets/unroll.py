@@ -274,6 +274,13 @@ class UnrollExplorer(Explorer):
             a_ax.set_ylim(-lim, lim)
         self.static_layer.state = lim       # its frozen y axis: one cached picture per range
 
+    def _alt(self, d):
+        """What the still picture shows, in words: its three panels, then the note."""
+        return (f"Three panels. Top: the RNN unrolled over {self.T} steps, step {d['t']} "
+                f"highlighted. Middle: the hidden state h_t at each step, between -1 and 1. "
+                f"Bottom: what goes into tanh at each step (the input's part, the memory's "
+                f"part h_(t-1) W_hh and their sum a_t). {self._note(d)}")
+
     def note_for(self, data):
         """The note for ``data`` from ``compute`` or ``update`` (one plain-words sentence)."""
         return self._note(data)
