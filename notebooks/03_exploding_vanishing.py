@@ -117,7 +117,7 @@ for (name, v), color in zip(slopes.items(), CYCLE):
     ax.plot(a, v, color=color, lw=2, label=name)
 ax.set_xlabel("a")
 ax.set_ylabel("f'(a)")
-ax.legend()
+ax.legend(framealpha=1)    # opaque: the grid does not run through it
 for name, v in slopes.items():
     print(f"largest {name:8s} = {v.max():.2f}   (gamma = {GAMMA[name[:-1]]:g})")
 show(fig, "Line chart of the slopes f'(a) of three activations for a from -6 to 6: "
@@ -157,7 +157,7 @@ ax.semilogy(lags, product, color=COLORS["gradient"], lw=2, label="||product of k
 ax.semilogy(lags, bound, color=COLORS["gradient"], lw=1.4, ls=":",
             label="(gamma sigma_max)^k")
 ax.set_xlabel("span k (steps)")
-ax.legend()
+ax.legend(framealpha=1)
 show(fig, f"Log-scale line chart against the span k from 1 to {T_long - 1}: the norm of the "
      f"product of k Jacobians goes from {product[0]:.1e} to {product[-1]:.1e}, while the "
      f"dotted bound (gamma sigma_max)^k goes from {bound[0]:.1e} to {bound[-1]:.1e}.")
