@@ -190,3 +190,53 @@ def test_prediction_bad_words():
     assert "not one of" in r.message
     r = check_predictions({**RIGHT, "A": None})
     assert "no answer yet for A" in r.message
+
+
+ONE_UNIT_MISTAKES = {
+    "skips sigmoid'": lambda w, b: grad(w, b, dsig=False),
+    "misses s'(x_T)": lambda w, b: grad(w, b, dsig_out=False),
+    "one step early": lambda w, b: grad(w, b, first=2),
+    "x_{t-1} where s(x_{t-1}) belongs": lambda w, b: grad(w, b, pre=True),
+    "this step's output": lambda w, b: grad(w, b, own=True),
+    "signs are flipped": lambda w, b: grad(w, b, sign=-1),
+    "factor 2": lambda w, b: grad(w, b, two=1),
+}
+NUM = r"(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
+LEAD = re.compile(rf"at \(w, b\) = \({NUM}, {NUM}\) you give dL/dw = {NUM}, dL/db = {NUM}; "
+                  rf"the library gives {NUM}, {NUM}")
+
+
+@pytest.mark.parametrize("phrase", list(ONE_UNIT_MISTAKES))
+def test_one_unit_messages_are_true(phrase):
+    """Each mistake gets its own sentence and no other, and the numbers it quotes are the
+    learner's answer and the library's at the point it names."""
+    from rnnlab.cliff import one_unit_loss
+    answer = ONE_UNIT_MISTAKES[phrase]
+    msg = flat(check_one_unit_grad(answer).message)
+    assert [p for p in ONE_UNIT_MISTAKES if p in msg] == [phrase], msg
+    w, b, dw, db, ref_dw, ref_db = map(float, LEAD.search(msg).groups())
+    ref = one_unit_loss(w, b)
+    np.testing.assert_allclose([dw, db], answer(w, b), rtol=1e-5)
+    np.testing.assert_allclose([ref_dw, ref_db], [float(ref.dw), float(ref.db)], rtol=1e-5)
+    assert not np.allclose([dw, db], [ref_dw, ref_db], rtol=1e-6)
+
+
+CLIP_MISTAKES = {"its own norm": clip_each, "already below the threshold": clip_always,
+                 "elementwise clipping": clip_values, "the norm is squared": clip_squared,
+                 "largest entry": clip_max}
+
+
+@pytest.mark.parametrize("phrase", list(CLIP_MISTAKES))
+def test_clip_messages_are_true(phrase):
+    """Each mistake gets its own sentence and no other; the ||g|| it quotes is the norm of a
+    test case with that threshold, below the threshold exactly when the message says so."""
+    from rnnlab.checks.ch03 import _clip_cases
+    msg = flat(check_clip_by_norm(CLIP_MISTAKES[phrase]).message)
+    assert [p for p in CLIP_MISTAKES if p in msg] == [phrase], msg
+    norm, threshold = map(float, re.search(rf"\|\|g\|\| = {NUM} and threshold {NUM}:",
+                                                     msg).groups())
+    norms = {t: math.sqrt(sum(float((g ** 2).sum()) for g in gs)) for gs, t in _clip_cases()
+             if math.isclose(math.sqrt(sum(float((g ** 2).sum()) for g in gs)), norm,
+                             rel_tol=1e-3)}
+    assert threshold in norms, (norm, threshold, msg)
+    assert (norm < threshold) == (phrase == "already below the threshold"), msg
