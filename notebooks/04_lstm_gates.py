@@ -63,6 +63,7 @@ from rnnlab.plots import subplots
 from rnnlab.plots.adding import live_runs, plot_study
 from rnnlab.plots.cliff import plot_cliff_map
 from rnnlab.plots.gate_surface import plot_surface, storecall_surface
+from rnnlab.show import show
 from rnnlab.storecall import (STORED, WIRING, recall_gradient, store_recall,
                               store_recall_inputs, wired_lstm, wired_rnn)
 from rnnlab.style import COLORS
@@ -473,6 +474,12 @@ plot_cliff_map(ax=ax_cliff)
 ax_cliff.set_title("Pascanu's one-unit RNN: a wall", loc="left", fontsize=11)
 plot_surface(SURFACE_BF, SURFACE_BI, storecall_surface(SURFACE_BF, SURFACE_BI, 50), ax=ax_gate)
 _ = ax_gate.set_title("the wired LSTM cell: plateau, ramp, valley", loc="left", fontsize=11)
+show(fig, f"Two colour maps. Left, Pascanu's one-unit RNN: its loss over w and b, with a wall "
+     f"where the loss jumps. Right, the wired LSTM cell: the log10 of its read-out's loss "
+     f"over the forget bias b_f, {SURFACE_BF[0]:g} to {SURFACE_BF[-1]:g}, and the input bias "
+     f"b_i, {SURFACE_BI[0]:g} to {SURFACE_BI[-1]:g}, for a read 50 steps after the write: a "
+     f"high plateau where b_f is small, a smooth ramp, and a flat valley where b_f is large "
+     f"and b_i very negative.")
 
 # %% [markdown]
 # The surface at a lag of 50 has no cliff. It has a high plateau where the cell forgets ($b_f$ small:
@@ -572,6 +579,14 @@ for line in report(runs):
     print(line)
 drawing = plot_study(runs, budget=BUDGET,
                      reference=(f"H&S 1997: {HS1997['sequences']:,}", HS1997["sequences"]))
+show(drawing.fig, f"Two panels on the adding problem at T = 100. Left: every run's share of the "
+     f"test sequences solved against the training sequences seen, up to {BUDGET:,}, one "
+     f"line per run in its setting's colour, the goal dotted. Right: per setting, the "
+     f"sequences each seed needed (an open triangle at {BUDGET:,} for a seed that did not "
+     f"solve), with a dotted line at Hochreiter & Schmidhuber's {HS1997['sequences']:,}. "
+     f"Seeds solved: " + "; ".join(
+         f"{setting} {sum(bool(r.solved_at) for r in group)} of {len(group)}"
+         for setting, group in by_setting(runs).items()) + ".")
 
 # %% [markdown]
 # Only the recipe solves $T = 100$: with input bias $-3$ and forget bias 3, all 5 seeds
@@ -642,13 +657,21 @@ for k in range(4):
 # cell only prints what holds on any machine. To rerun the whole study, run
 # `python -m rnnlab.experiments.adding` in a terminal.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 fastest = min((r for r in by_setting(runs)[RECIPE] if r.solved_at), key=lambda r: r.solved_at)
 live, redraw = live_runs([fastest.label], budget=LIVE_BUDGET)
 start = time.perf_counter()
 _, live_run = train_adding(**{**study_plan()[fastest.label], "budget": LIVE_BUDGET},
                            test=test, callback=redraw)
-print(f"{fastest.label}: trained in {time.perf_counter() - start:.0f} s")
+seconds = time.perf_counter() - start
+live.close(f"Two panels against the training sequences seen, up to {LIVE_BUDGET:,}, for "
+           f"{fastest.label} trained here: the share of the test sequences solved, the goal "
+           f"dotted, and the test loss on a log scale. The run "
+           f"{'solves' if live_run.solved_at else 'does not solve'} at least 99% of the test "
+           f"sequences within {LIVE_BUDGET:,} sequences.")
+
+# %%
+print(f"{fastest.label}: trained in {seconds:.0f} s")
 print(f"at least 99% of the test sequences solved within {LIVE_BUDGET:,} sequences: "
       f"{'yes' if live_run.solved_at else 'no'} (the shipped run: after "
       f"{fastest.solved_at:,})")

@@ -56,6 +56,7 @@ from rnnlab.checks import check_gru_step, check_matched_widths, check_pytorch_to
 from rnnlab.gru_convert import convert, pytorch_to_chung
 from rnnlab.plots import subplots
 from rnnlab.plots.study import CELL_COLORS, LiveCurves, plot_saturation, plot_study
+from rnnlab.show import show
 from rnnlab.style import COLORS
 from rnnlab.widgets import CellsFlowExplorer, GRUGatesExplorer
 from rnnlab.widgets.flow import format_ratio
@@ -515,6 +516,13 @@ print(f"\nthe whole study: {len(results.tasks) * len(results.cells) * len(result
 
 # %%
 drawing = plot_study(results)
+titles = {name: study.TASKS[name].title for name in results.tasks}
+show(drawing.fig, f"Three panels, one per task ({'; '.join(titles.values())}): the test score "
+     f"against the training step for the {', '.join(results.cells)}, the mean over "
+     f"{len(results.seeds)} seeds as a line, the lowest to the highest seed as a band and "
+     f"the goal dotted. Solved of {len(results.seeds)}: " + "; ".join(
+         f"{titles[name]}: " + ", ".join(f"{c} {results.solved(name, c)}" for c in results.cells)
+         for name in results.tasks) + ".")
 
 # %% [markdown]
 # The lines are the mean test score over the five seeds at each evaluation step, the
@@ -582,6 +590,19 @@ for cell in ("LSTM", "GRU"):
 
 # %%
 sat = plot_saturation(results)
+runs = {"failing": results.failing,
+        "study": {q: getattr(results, q)["long_lag"][results.cells.index("LSTM")]
+                  for q in ("max_c", "gap")}}
+eval_steps = results.eval_steps["long_lag"]
+early = (eval_steps >= 50) & (eval_steps <= 300)
+show(sat.fig, f"Two panels against the training step, one thin line per run of the LSTM on the "
+     f"long-lag task: forget bias +1 alone (the failing recipe, dashed) beside forget +3 and "
+     f"input -3 (the study's). Left, on a log scale: the largest cell value max |c_t|, "
+     f"{min(r['max_c'][:, list(eval_steps).index(50)].min() for r in runs.values()):.0f} or "
+     f"more by step 50 with either recipe. Right, on a log scale: the recall gap at the last "
+     f"step, over steps 50 to 300 at most {runs['failing']['gap'][:, early].max():.0e} with "
+     f"the failing recipe and at least {runs['study']['gap'][:, early].min():.0e} with the "
+     f"study's.")
 
 # %%
 steps = results.eval_steps["long_lag"]
@@ -641,7 +662,14 @@ for cell in ("RNN", "GRU"):
     slice_runs[cell] = study.run("long_lag", cell, seed=0, steps=SLICE,
                                  callback=lambda step, h, c=cell: live.update(c, step,
                                                                               h.loss[-1]))
-live.close()
+last_loss = {c: r["loss"][-20:].mean() for c, r in slice_runs.items()}   # the last 20 steps
+live.close(alt=f"Line chart of the training loss, on a log scale, against the training step, "
+               f"0 to {SLICE - 1}, for the RNN and the GRU on the long-lag task (seed 0). "
+               f"Over the last 20 steps the RNN's loss averages "
+               f"{'above' if last_loss['RNN'] > 0.5 else 'below'} 0.5, near ln 2 (a coin "
+               f"toss between x and y), and the GRU's "
+               f"{'below' if last_loss['GRU'] < 0.1 * last_loss['RNN'] else 'above'} a "
+               f"tenth of the RNN's.")
 for cell, r in slice_runs.items():
     print(f"{cell}: {r['seconds']:.1f} s")
 
@@ -649,10 +677,9 @@ for cell, r in slice_runs.items():
 for cell, r in slice_runs.items():
     print(f"{cell}: after {SLICE} steps recalls the first symbol on all "
           f"{study.TASKS['long_lag'].test().X.shape[1]} test sequences: {r['success']}")
-last = {c: r["loss"][-20:].mean() for c, r in slice_runs.items()}   # the last 20 steps
 print(f"the RNN's loss stays above 0.5, near ln 2 = {np.log(2):.3f} (a coin toss between "
-      f"x and y): {last['RNN'] > 0.5}")
-print(f"the GRU's loss ends below a tenth of the RNN's: {last['GRU'] < 0.1 * last['RNN']}")
+      f"x and y): {last_loss['RNN'] > 0.5}")
+print(f"the GRU's loss ends below a tenth of the RNN's: {last_loss['GRU'] < 0.1 * last_loss['RNN']}")
 
 # %% [markdown]
 # ## 7. The course in four ideas

@@ -2,6 +2,7 @@
 explorers' still pictures.
 
     show(fig, alt)                 display a matplotlib figure as a PNG that carries ``alt``
+    check_if_asked(fig, alt)       measure ``fig`` first, when RNNLAB_CHECK_FIGURES=1
     picture_bundle(png, alt)       -> (data, metadata): the display bundle behind ``show``
     figure_png(fig)                -> PNG bytes of ``fig`` as the inline backend draws it
 
@@ -65,16 +66,22 @@ def picture_bundle(png, alt):
             {"image/png": {"alt": alt}})
 
 
-def show(fig, alt):
-    """Display ``fig`` (a matplotlib figure) with alternative text ``alt``, and close it, so
-    ``%matplotlib inline`` does not show it a second time without the text."""
-    from IPython.display import display
-
+def check_if_asked(fig, alt):
+    """With ``RNNLAB_CHECK_FIGURES=1``, raise ``rnnlab.figure_checks.FigureProblems`` if
+    ``fig`` (about to be shown with the alternative text ``alt``) cannot be read as drawn."""
     if os.environ.get(CHECK_VARIABLE) == "1":
         from .figure_checks import check_figure
 
         words = " ".join(str(alt).split())
         check_figure(fig, f"The figure {words[:60] + ('...' if len(words) > 60 else '')!r}")
+
+
+def show(fig, alt):
+    """Display ``fig`` (a matplotlib figure) with alternative text ``alt``, and close it, so
+    ``%matplotlib inline`` does not show it a second time without the text."""
+    from IPython.display import display
+
+    check_if_asked(fig, alt)
     data, metadata = picture_bundle(figure_png(fig), alt)
     display(data, metadata=metadata, raw=True)
     import matplotlib.pyplot as plt

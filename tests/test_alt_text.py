@@ -22,13 +22,6 @@ import pytest  # noqa: E402
 from conftest import read_notebook  # noqa: E402
 
 IMG = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)"')
-# Chapters whose pictures do not all carry alternative text yet (the test says so).
-PENDING = {"04_lstm_gates", "05_gru"}
-
-
-def _pending(notebook_path):
-    if notebook_path.stem in PENDING:
-        pytest.xfail(f"{notebook_path.stem}: alt text not added to every picture yet")
 
 
 def pictures(nb):
@@ -40,7 +33,6 @@ def pictures(nb):
 
 
 def test_every_picture_has_alt_text(notebook_path):
-    _pending(notebook_path)
     missing = []
     for i, out in pictures(read_notebook(notebook_path)):
         data = out["data"]
@@ -63,7 +55,6 @@ def test_static_html_has_no_image_without_alt_text(notebook_path):
     from nbconvert import HTMLExporter
     import nbformat
 
-    _pending(notebook_path)
     exporter = HTMLExporter()
     log = io.StringIO()
     handler = logging.StreamHandler(log)
@@ -78,19 +69,28 @@ def test_static_html_has_no_image_without_alt_text(notebook_path):
     assert not re.search(r'<img(?![^>]*\salt="[^"]+")[^>]*>', body), "an <img> without alt"
 
 
-# -- the explorers of chapters 0 to 2: their still pictures say what they show ----------
+# -- explorers whose still picture says what it shows (chapter 3's: test_explorer_notes_ch03)
 def _explorers():
     from rnnlab.pretrained import timer_rnn
-    from rnnlab.widgets import BPTTExplorer, TimerExplorer, UnrollExplorer
+    from rnnlab.widgets import (BPTTExplorer, GatesExplorer, GateSurfaceExplorer,
+                                GRUGatesExplorer, StoreRecallExplorer, TimerExplorer,
+                                UnrollExplorer)
 
     return {"unroll-ch0": lambda: UnrollExplorer(T=4, t=0),
             "unroll-ch1": lambda: UnrollExplorer(T=12, rng=0),
             "timer": lambda: TimerExplorer(timer_rnn(), T=40),
-            "bptt": lambda: BPTTExplorer(T=12, rng=0)}
+            "bptt": lambda: BPTTExplorer(T=12, rng=0),
+            "storecall": StoreRecallExplorer,
+            "gates": GatesExplorer,
+            "surface": GateSurfaceExplorer,
+            "gru-gates": lambda: GRUGatesExplorer(T=36)}
 
 
-@pytest.mark.parametrize("name", ["unroll-ch0", "unroll-ch1", "timer", "bptt"])
+@pytest.mark.parametrize("name", ["unroll-ch0", "unroll-ch1", "timer", "bptt", "storecall",
+                                  "gates", "surface", "gru-gates"])
 def test_still_picture_carries_alt_text_with_its_note(name):
+    """At the default setting and with the first control at its other end, the still
+    picture's alt text says what the picture is made of, then gives the note."""
     import matplotlib.pyplot as plt
 
     ex = _explorers()[name]()
@@ -101,8 +101,8 @@ def test_still_picture_carries_alt_text_with_its_note(name):
             ex.update(**values)
             still, metadata = ex._still()
             alt = metadata["image/png"]["alt"]
-            assert ex.note in alt and still["text/plain"] == alt
-            assert alt.startswith(("Two panels", "Three panels")), alt
+            assert alt.endswith(" " + ex.note) and still["text/plain"] == alt
+            assert alt.startswith(("Two panels", "Three panels", "Colour map")), alt
             assert f'alt="{html.escape(alt, quote=True)}"' in still["text/html"]
     finally:
         plt.close(ex.fig)

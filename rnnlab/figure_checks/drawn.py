@@ -17,6 +17,10 @@ def renderer(fig, drawn=None):
     """The renderer of ``fig`` after a draw (``drawn``: a renderer of it, already drawn)."""
     if drawn is not None:
         return drawn
+    if not hasattr(fig.canvas, "get_renderer"):   # closed in pyplot: a plain canvas
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)                     # draw it as savefig would, with Agg
     fig.canvas.draw()
     return fig.canvas.get_renderer()
 

@@ -162,7 +162,9 @@ def plot_study(runs, budget=None, reference=None):
 
 def live_runs(labels, budget):
     """Empty learning-curve panels shown in the notebook now, and ``callback(run)`` that
-    redraws them after each evaluation (pass it to ``train_adding``)."""
+    redraws them after each evaluation (pass it to ``train_adding``). The drawing's
+    ``close(alt)`` shows the last picture with the alternative text ``alt`` (what it shows,
+    in words that hold on every machine; ``rnnlab.show``)."""
     import matplotlib.pyplot as plt
     from IPython.display import display
 
@@ -178,4 +180,12 @@ def live_runs(labels, budget):
         for key in ("solved", "loss"):
             d["lines"][run.label, key].set_data(run.seen, getattr(run, key))
         handle.update(d["fig"])
+
+    def close(alt):
+        from ..show import check_if_asked, figure_png, picture_bundle
+
+        check_if_asked(d["fig"], alt)
+        data, metadata = picture_bundle(figure_png(d["fig"]), alt)
+        handle.update(data, metadata=metadata, raw=True)
+    d["close"] = close
     return d, callback

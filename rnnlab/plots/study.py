@@ -109,7 +109,7 @@ def plot_saturation(results, axes=None):
     axes[1].set_ylabel("recall gap at the last step")
     axes[1].set_ylim(gap.min() / 3, 10.0)
     axes[0].set_title(r"the cell saturates either way", fontsize=10)
-    axes[1].set_title("the first symbol's trace survives only with the biases", fontsize=10)
+    axes[1].set_title("the first symbol's trace survives\nonly with the biases", fontsize=10)
     fig.legend(loc="outside upper center", ncol=2, fontsize=9, frameon=False)
     return d
 
@@ -173,8 +173,9 @@ class LiveCurves:
         if self._handle is None:
             return
         if self.alt:      # the last picture, with its alternative text (rnnlab.show)
-            from ..show import figure_png, picture_bundle
+            from ..show import check_if_asked, figure_png, picture_bundle
 
+            check_if_asked(self.fig, self.alt)
             data, metadata = picture_bundle(figure_png(self.fig), self.alt)
             self._handle.update(data, metadata=metadata, raw=True)
         else:

@@ -92,6 +92,14 @@ class GateSurfaceExplorer(Explorer):
             self.surface["image"].set_data(np.log10(np.maximum(d["loss"], 1e-6)).T)
         self.point.set_data([d["b_f"]], [d["b_i"]])
 
+    def _alt(self, d):
+        """What the still picture shows, in words: the map, its marker, then the note."""
+        return (f"Colour map of the log10 of the read-out's loss over the forget bias b_f, "
+                f"{B_F[0]:g} to {B_F[-1]:g}, and the input bias b_i, {B_I[0]:g} to "
+                f"{B_I[-1]:g}, for a read {d['lag']} steps after the write with "
+                f"{d['between']} in between, with a marker at the point the note reads. "
+                f"{self._note(d)}")
+
     def note_for(self, d):
         """The note for ``data`` from ``compute`` or ``update``."""
         return self._note(d)

@@ -119,6 +119,14 @@ class GatesExplorer(Explorer):
         big = float(np.abs(d["c"]).max())
         self.off_scale.set_text(f"|c_t| reaches {big:.3g}:\nclipped at 3" if big > 3 else "")
 
+    def _alt(self, d):
+        """What the still picture shows, in words: its three panels, then the note."""
+        return (f"Three panels against the step t, 0 to {T_GATES - 1}. Top: the inputs, the "
+                f"values {VALUES[3]} at step 3 and {VALUES[18]} at step 18 with write signals, "
+                f"read signals at steps 12 and 27 and an erase signal at step 15. Middle: the "
+                f"gates i, f and o, between 0 and 1, and the candidate g, between -1 and 1. "
+                f"Bottom: the cell c_t and what it shows, h_t. {self._note(d)}")
+
     def note_for(self, d):
         """The note for ``data`` from ``compute`` or ``update``."""
         return self._note(d)

@@ -140,6 +140,13 @@ class GRUGatesExplorer(Explorer):
         for name, line in self.lines.items():
             line.set_ydata(d[name])
 
+    def _alt(self, d):
+        """What the still picture shows, in words: its three panels, then the note."""
+        return (f"Three panels against the step t, 0 to {self.T - 1}. Top: the input x_t, +1 "
+                f"at steps 2 to 4 and -1 at steps 20 and 21. Middle: the update gate z_t and "
+                f"the reset gate r_t, between 0 (closed) and 1 (open). Bottom: the candidate "
+                f"n_t and the state h_t, in {d['convention']}'s convention. {self._note(d)}")
+
     def note_for(self, d):
         """The note under the figure for ``d``, a dict from ``compute`` or ``update``."""
         return self._note(d)

@@ -174,6 +174,16 @@ class StoreRecallExplorer(Explorer):
                            f"(gradient {d['lstm_grad']:.3g})\ntanh unit {d['rnn_read']:.2f}\n"
                            f"(gradient {d['rnn_grad']:.3g})")
 
+    def _alt(self, d):
+        """What the still picture shows, in words: its two panels, then the note."""
+        return (f"Two panels against the step t, 0 to {T_MAX - 1}, with {d['between']} on the "
+                f"value line between the write and the read. Top: an LSTM cell stores "
+                f"{STORED} at step {WRITE_AT} and is read at step {d['read_at']}: its "
+                f"read-out y_t and, dashed, its content 100 c_t, beside a tanh unit's read-out "
+                f"y_t = 100 h_t. Bottom, on a log scale: how much of a change to the stored "
+                f"value reaches step t, the product of f for the LSTM and of w (1 - h^2) for "
+                f"the tanh unit. {self._note(d)}")
+
     def note_for(self, d):
         """The note for ``data`` from ``compute`` or ``update``."""
         return self._note(d)
