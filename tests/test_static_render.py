@@ -36,14 +36,19 @@ def test_static_html_shows_the_still_picture_and_the_notebook_is_small(tmp_path,
     nb = json.loads(path.read_text())
     outputs = nb["cells"][1]["outputs"]
     kinds = [sorted(o.get("data", {})) for o in outputs]
-    # the live widget, then the still picture as its own output
-    assert kinds == [[WIDGET_VIEW, "text/plain"], ["image/png", "text/plain"]], kinds
+    # the live widget, then the still picture as its own output, with its alt text
+    # (an <img alt> of the same PNG, rnnlab.show.picture_bundle)
+    assert kinds == [[WIDGET_VIEW, "text/plain"], ["image/png", "text/html", "text/plain"]], \
+        kinds
+    assert 'alt="Three panels.' in "".join(outputs[1]["data"]["text/html"])
     assert base64.b64decode(outputs[1]["data"]["image/png"]).startswith(b"\x89PNG")
 
     # the saved widget state carries no picture of the figure
     state = json.dumps(nb["metadata"].get("widgets", {}))
     assert "data:image/png" not in state and "iVBORw0KGgo" not in state
-    assert path.stat().st_size < 60_000, f"{path.stat().st_size} bytes"
+    # the <img alt> repeats the still picture's bytes (rnnlab.show.picture_bundle)
+    size = path.stat().st_size - len("".join(outputs[1]["data"]["text/html"]))
+    assert size < 60_000, f"{size} bytes besides the <img alt>"
 
     subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "html",
                     str(path)], check=True, env=pinned_kernel, cwd=tmp_path,
@@ -52,5 +57,7 @@ def test_static_html_shows_the_still_picture_and_the_notebook_is_small(tmp_path,
     cells = html.split('class="jp-Cell ')
     explorer_cell = next(c for c in cells if "UnrollExplorer</span><span" in c
                          and "T</span>" in c)
-    pictures = re.findall(r'<img[^>]+src="data:image/png;base64,', explorer_cell)
+    pictures = re.findall(r"<img[^>]*>", explorer_cell)
     assert len(pictures) == 1, f"{len(pictures)} pictures in the explorer's output"
+    assert 'src="data:image/png;base64,' in pictures[0]
+    assert 'alt="Three panels.' in pictures[0]
