@@ -241,3 +241,33 @@ def _artists(drawing):
             yield from v
         else:
             yield v
+
+
+def test_show_measures_a_figure_only_when_asked(monkeypatch):
+    """``rnnlab.show.show`` raises ``FigureProblems`` for a legend over data when
+    ``RNNLAB_CHECK_FIGURES=1`` (as in the test session, so nbval fails such a notebook
+    cell), and shows the figure as it is otherwise."""
+    import matplotlib.pyplot as plt
+
+    from rnnlab import show as show_module
+    from rnnlab.plots import subplots
+
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda *a, **k: shown.append(a))
+    for check in ("1", "0"):
+        monkeypatch.setenv("RNNLAB_CHECK_FIGURES", check)
+        fig, ax = subplots(figsize=(4, 2))
+        x = np.linspace(0, 1, 50)
+        ax.plot(x, np.ones_like(x), label="a label long enough to lie over the line")
+        ax.set_ylim(0.5, 1.5)
+        ax.legend(loc="center", framealpha=1)
+        try:
+            if check == "1":
+                with pytest.raises(fc.FigureProblems, match="covers .* drawn points"):
+                    show_module.show(fig, "A flat line under its legend.")
+                assert not shown
+            else:
+                show_module.show(fig, "A flat line under its legend.")
+                assert len(shown) == 1
+        finally:
+            plt.close(fig)
