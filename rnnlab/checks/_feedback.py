@@ -6,9 +6,11 @@ silenced, turns an unattempted exercise (``NotImplementedError``, ``None``, ``..
 friendly line, prints the message and returns a ``CheckResult``. It also gives every check
 the keyword ``solution=False``: a notebook's hidden solution cell calls
 ``check_x(x_solution, solution=True)``, and the message then says that it checked the
-reference solution and that the learner's own answer is unchanged. The helpers below run
-the learner's function safely (``call``), read its answer as an array (``answer_array``)
-and find which classic mistake it reproduces (``closest_variant``).
+reference solution and that the learner's own answer is unchanged. With ``grading=True``
+(the test cells of an nbgrader assignment) an answer that does not pass raises
+``AssertionError`` with the same message, so the autograder takes its points and shows why.
+The helpers below run the learner's function safely (``call``), read its answer as an array
+(``answer_array``) and find which classic mistake it reproduces (``closest_variant``).
 """
 import functools
 import inspect
@@ -61,12 +63,14 @@ def exercise(name, yours=None):
     ``solution=True`` the message is marked "(reference solution)" and ends with
     ``yours``, the sentence that says the learner's own answer is unchanged (default:
     "Your own <name> is unchanged; the cells below use the library's version.").
+    It also takes ``grading=False``: with ``grading=True`` an answer that does not pass
+    (wrong or not attempted) raises ``AssertionError(message)`` instead of returning.
     """
     yours = yours or f"Your own {name} is unchanged; the cells below use the library's version."
 
     def decorate(check):
         @functools.wraps(check)
-        def run(*args, solution=False, **kwargs):
+        def run(*args, solution=False, grading=False, **kwargs):
             title = f"{name} (reference solution)" if solution else name
             try:
                 with np.errstate(all="ignore"), warnings.catch_warnings():
@@ -84,13 +88,16 @@ def exercise(name, yours=None):
             if solution:
                 result = result._replace(message=f"{result.message}\n{yours}")
             result = result._replace(message=_wrap(result.message))
+            if grading and not result.passed:
+                raise AssertionError(result.message)
             print(result.message)
             return result
 
         signature = inspect.signature(check)
-        keyword = inspect.Parameter("solution", inspect.Parameter.KEYWORD_ONLY, default=False)
+        keywords = [inspect.Parameter(k, inspect.Parameter.KEYWORD_ONLY, default=False)
+                    for k in ("solution", "grading")]
         run.__signature__ = signature.replace(
-            parameters=[*signature.parameters.values(), keyword])
+            parameters=[*signature.parameters.values(), *keywords])
         return run
     return decorate
 
