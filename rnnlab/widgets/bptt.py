@@ -174,10 +174,6 @@ class BPTTExplorer(Explorer):
                 f"truncation to k steps keeps) and their running sum from the right. "
                 f"{self._note(d)}")
 
-    def note_for(self, data):
-        """The note for ``data`` from ``compute`` or ``update`` (one plain-words sentence)."""
-        return self._note(data)
-
     def _note(self, d):
         """Three clauses, each a function of ``d``: how far the sweep has come, what
         truncation changes, and how far an error at the last step reaches back."""

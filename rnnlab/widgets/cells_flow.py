@@ -165,6 +165,3 @@ class CellsFlowExplorer(GradientFlowExplorer):
         return (f"At lag {T - 1} the gradient is this fraction of its value at the loss: "
                 f"{', '.join(parts)}; {verdict}.")
 
-    def note_for(self, d):
-        """The note under the figure for ``d``, a dict from ``compute`` or ``update``."""
-        return self._note(d)

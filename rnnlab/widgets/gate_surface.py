@@ -100,10 +100,6 @@ class GateSurfaceExplorer(Explorer):
                 f"{d['between']} in between, with a marker at the point the note reads. "
                 f"{self._note(d)}")
 
-    def note_for(self, d):
-        """The note for ``data`` from ``compute`` or ``update``."""
-        return self._note(d)
-
     def _note(self, d):
         kept, lag = d["at_kept"], d["lag"]
         keeps = f"the cell keeps {fraction_text(kept)} of the value over {lag} steps"

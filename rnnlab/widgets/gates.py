@@ -127,10 +127,6 @@ class GatesExplorer(Explorer):
                 f"gates i, f and o, between 0 and 1, and the candidate g, between -1 and 1. "
                 f"Bottom: the cell c_t and what it shows, h_t. {self._note(d)}")
 
-    def note_for(self, d):
-        """The note for ``data`` from ``compute`` or ``update``."""
-        return self._note(d)
-
     def _note(self, d):
         w1, w2 = EVENTS["write"]
         r1, r2 = EVENTS["read"]

@@ -147,10 +147,6 @@ class GRUGatesExplorer(Explorer):
                 f"the reset gate r_t, between 0 (closed) and 1 (open). Bottom: the candidate "
                 f"n_t and the state h_t, in {d['convention']}'s convention. {self._note(d)}")
 
-    def note_for(self, d):
-        """The note under the figure for ``d``, a dict from ``compute`` or ``update``."""
-        return self._note(d)
-
     def _note(self, d):
         """Three claims, each checked against ``d`` by the tests: what the first pulse
         writes (h_4, and the write share 1 - keep while it lasts; "barely opens" only when

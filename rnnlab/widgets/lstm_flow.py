@@ -67,10 +67,6 @@ class LSTMFlowExplorer(GradientFlowExplorer):
         d["mean_f"] = float(np.mean(sigmoid(model["b_f"])))    # where the forget gates start
         return d
 
-    def note_for(self, d):
-        """The note for ``data`` from ``compute`` or ``update``."""
-        return self._note(d)
-
     def _note(self, d):
         T = len(d["lag"])
 

@@ -184,10 +184,6 @@ class StoreRecallExplorer(Explorer):
                 f"value reaches step t, the product of f for the LSTM and of w (1 - h^2) for "
                 f"the tanh unit. {self._note(d)}")
 
-    def note_for(self, d):
-        """The note for ``data`` from ``compute`` or ``update``."""
-        return self._note(d)
-
     def _note(self, d):
         lag = d["lag"]
         steps = f"{lag} step{'s' * (lag != 1)}"

@@ -177,10 +177,6 @@ class TimerExplorer(Explorer):
                 f"network's output. Bottom: its {self.H} hidden states as {kind}. "
                 f"{self._note(d)}")
 
-    def note_for(self, data):
-        """The note for ``data`` from ``compute`` or ``update`` (one plain-words sentence)."""
-        return self._note(data)
-
     def _note(self, d):
         k, m, tail = d["k_target"], d["k_measured"], d["tail"]
         ask = f"u2 = {d['u2']:.1f} asks for a {k}-step pulse (10 x u2)"

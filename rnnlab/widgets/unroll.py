@@ -281,10 +281,6 @@ class UnrollExplorer(Explorer):
                 f"Bottom: what goes into tanh at each step (the input's part, the memory's "
                 f"part h_(t-1) W_hh and their sum a_t). {self._note(d)}")
 
-    def note_for(self, data):
-        """The note for ``data`` from ``compute`` or ``update`` (one plain-words sentence)."""
-        return self._note(data)
-
     def _note(self, d):
         if d["x_size"] == 0:
             return "No input (x = 0): h stays at 0, so there is nothing to remember."
