@@ -190,3 +190,33 @@ def test_subclass_with_other_models():
         ex.update(T=40)
     assert set(ex.data["dh"]) == {"RNN", "LSTM"} and "gamma" in ex.data
     assert ex.data["lag"].shape == (40,)
+
+
+def test_kept_flows_are_fresh_flows_and_reused_only_for_equal_weights(monkeypatch):
+    """A model's flow is computed once per (weights, T): moving the forget bias leaves the
+    RNN's flow as it was, and every kept result equals a fresh ``gradient_flow``."""
+    import rnnlab.widgets.flow as widget_flow
+    from rnnlab.widgets import LSTMFlowExplorer
+    from rnnlab.widgets.flow import weights_key
+
+    calls = []
+
+    def counted(model, T, rng=0):
+        calls.append(type(model).__name__)
+        return gradient_flow(model, T, rng=rng)
+    monkeypatch.setattr(widget_flow, "gradient_flow", counted)
+    ex = LSTMFlowExplorer(H=6, T=30)
+    calls.clear()
+    for b in (3.0, 0.0, 3.0):
+        d = ex.update(forget_bias=b)
+        models = ex._models(ex.values)
+        for label, m in models.items():
+            fresh = gradient_flow(m, 30, rng=0)
+            np.testing.assert_array_equal(d["results"][label].dh, fresh.dh)
+        np.testing.assert_array_equal(d["dc"], shown(gradient_flow(models["LSTM"], 30).dc)[0])
+    assert calls == ["LSTM", "LSTM"]          # forget bias 3 and 0; the RNN and 3 again kept
+    ex.update(scale=0.5)
+    assert calls[2:] == ["LSTM", "RNN"]       # the scale changes both networks
+    a, b = rnn(1.0), rnn(1.0)
+    assert weights_key(a) == weights_key(b)
+    assert weights_key(a) != weights_key(rnn(1.0 + 1e-15)) != weights_key(rnn(1.0, "relu"))

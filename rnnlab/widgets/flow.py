@@ -22,7 +22,14 @@ the overflow markers, the data and the note come from this class.
 [1e-300, 1e300]), ``bound``, ``gamma``, ``sigma_max``, ``rho``, ``gamma_sigma`` (first RNN),
 ``overflow``/``underflow`` (any model), ``first_bad_lag`` (first model, -1 if none),
 ``log10_ratio`` (first model: log10 of ||dh|| at lag T-1 over lag 0; None past the range).
+
+Speed: each model's flow (and each W_hh's singular value and spectral radius) is kept,
+keyed by the model's kind, activation, T and a digest of its weights (``weights_key``):
+moving one control recomputes only the models it changes, and a value visited before
+costs nothing (at most ``MAX_KEPT`` results are kept, a few MB at T = 300).
 """
+import hashlib
+
 import numpy as np
 from matplotlib.ticker import NullLocator
 
@@ -41,6 +48,20 @@ PANEL_RANGE = (0.01, 100.0)
 # A norm that turns exactly 0 right after a value at most this small has underflowed; after
 # a larger one it is a true zero: every slope it meets is 0 (all ReLUs off).
 TINY = 1e-300
+
+
+MAX_KEPT = 512
+
+
+def weights_key(model):
+    """What a model's gradient flow depends on besides T and the seed: its class,
+    activation, dtype and a digest of every weight (equal weights, equal key)."""
+    h = hashlib.blake2b(digest_size=16)
+    for name in model.params.names():
+        a = np.ascontiguousarray(model.params[name])
+        h.update(name.encode() + str(a.shape).encode() + a.tobytes())
+    return (type(model).__name__, getattr(model, "activation", None), np.dtype(model.dtype).str,
+            h.hexdigest())
 
 
 def format_ratio(log10_ratio):
@@ -65,7 +86,27 @@ class GradientFlowExplorer(Explorer):
 
     def __init__(self, H=16, rng=0, **initial):
         self.H, self.seed = int(H), rng
+        self._kept = {}     # ("flow" | "bound", ...) -> a result, see weights_key
         super().__init__(**initial)
+
+    def _remember(self, key, make):
+        """The result kept under ``key``, or ``make()`` kept from now on."""
+        if key not in self._kept:
+            if len(self._kept) >= MAX_KEPT:
+                self._kept.clear()
+            self._kept[key] = make()
+        return self._kept[key]
+
+    def _kept_flows(self, models, T):
+        """label -> ``gradient_flow(model, T, rng=seed)``, each computed once per weights."""
+        return {label: self._remember(("flow", T, weights_key(m)),
+                                      lambda m=m: gradient_flow(m, T, rng=self.seed))
+                for label, m in models.items()}
+
+    def _jacobian_bound(self, model):
+        """``jacobian_bound`` of a vanilla RNN's W_hh, computed once per weights."""
+        return self._remember(("bound", weights_key(model)),
+                              lambda: jacobian_bound(model["W_hh"], model.activation))
 
     # -- what subclasses change ------------------------------------------------------------
     def _make_controls(self):
@@ -94,7 +135,7 @@ class GradientFlowExplorer(Explorer):
         out = {}
         for label, m in models.items():
             if isinstance(m, RNN):
-                gamma, sigma, _ = jacobian_bound(m["W_hh"], m.activation)
+                gamma, sigma, _ = self._jacobian_bound(m)
                 r = results[label]
                 with np.errstate(all="ignore"):
                     out[label] = r.dh[0] * np.power(gamma * sigma, r.lag.astype(float))
@@ -104,7 +145,7 @@ class GradientFlowExplorer(Explorer):
     def _build(self, fig):
         models = self._models(self.values)
         T = self.values.get("T", 100)
-        results = {label: gradient_flow(m, T, rng=self.seed) for label, m in models.items()}
+        results = self._kept_flows(models, T)
         bound = self._boundary(self.values, models, results)
         heights = [3.2, 0.55] if self.jacobian_panel else [3.9]
         axes = stack_axes(fig, heights, gaps=[0.75][:len(heights) - 1], left=0.85, top=0.4,
@@ -154,7 +195,7 @@ class GradientFlowExplorer(Explorer):
     def _compute(self, v):
         models = self._models(v)
         T = v.get("T", 100)
-        results = {label: gradient_flow(m, T, rng=self.seed) for label, m in models.items()}
+        results = self._kept_flows(models, T)
         bound = self._boundary(v, models, results)
         first = next(iter(results.values()))
         d = dict(v)
@@ -170,7 +211,7 @@ class GradientFlowExplorer(Explorer):
         d["log10_ratio"] = float(lr) if np.isfinite(lr) else None
         rnns = [m for m in models.values() if isinstance(m, RNN)]
         if rnns:
-            gamma, sigma, rho = jacobian_bound(rnns[0]["W_hh"], rnns[0].activation)
+            gamma, sigma, rho = self._jacobian_bound(rnns[0])
             d.update(gamma=gamma, sigma_max=sigma, rho=rho, gamma_sigma=gamma * sigma)
         return d
 

@@ -63,8 +63,9 @@ class LSTMFlowExplorer(GradientFlowExplorer):
         lstm, rnn = d["results"]["LSTM"], d["results"]["RNN"]
         d["dc"] = shown(lstm.dc)[0]
         d["lstm_ratio"], d["rnn_ratio"] = _log_ratio(lstm.dc), _log_ratio(rnn.dh)
-        model = self._models(v)["LSTM"]
-        d["mean_f"] = float(np.mean(sigmoid(model["b_f"])))    # where the forget gates start
+        # where the forget gates start: it depends on the forget bias only
+        d["mean_f"] = self._remember(("mean_f", v["forget_bias"]), lambda: float(
+            np.mean(sigmoid(self._models(v)["LSTM"]["b_f"]))))
         return d
 
     def _note(self, d):
