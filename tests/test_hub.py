@@ -162,3 +162,18 @@ def test_chapter_0_runs_in_the_learners_own_kernel(hub, sessions, name):
         assert bool(outputs) == bool(cell["outputs"]), f"cell {i}: {outputs} vs {cell['outputs']}"
     widgets = [o for _, outputs in ran for o in outputs if WIDGET_VIEW in o.get("data", {})]
     assert widgets, "the explorer in Chapter 0 displayed no widget"
+
+
+def test_clicking_the_link_again_updates_the_course_and_keeps_the_learners_changes(
+        hub, sessions, course_clone):
+    learner = hub.learners[0]
+    own = learner.home / "rnnlab" / "notebooks" / "00_start_here.py"
+    own.write_text(own.read_text(encoding="utf-8") + "# my own note\n", encoding="utf-8")
+    (course_clone / "notebooks" / "06_next.md").write_text("the teacher's next chapter\n")
+    git = ["git", "-C", str(course_clone), "-c", "user.name=teacher", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "add", "notebooks/06_next.md"], check=True, capture_output=True)
+    subprocess.run([*git, "commit", "-q", "-m", "next chapter"], check=True, capture_output=True)
+    learner.pull(with_repo(readme_pull_link(), course_clone.as_uri()))
+    pulled = learner.home / "rnnlab" / "notebooks"
+    assert (pulled / "06_next.md").read_text() == "the teacher's next chapter\n"
+    assert own.read_text(encoding="utf-8").endswith("# my own note\n")
