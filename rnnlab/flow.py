@@ -1,6 +1,7 @@
 """Gradient flow: how large dL/dh_t is at each lag behind the loss, for any rnnlab model.
 
     gradient_flow(model, T, rng=0, B=1, loss_at="last") -> FlowResult
+    FlowRuns(model, rng=0, longest=None).flow(T) -> FlowResult    the same, one forward pass
     jacobian_bound(W_hh, activation) -> (gamma, sigma_max, rho)
     safe_norm(a, axis=None)                      sqrt(sum a^2), no overflow below 1e308
 
@@ -19,8 +20,11 @@ from typing import NamedTuple, Optional
 
 import numpy as np
 
-from .bptt import bptt
+from ._validate import check_positive_int
+from .bptt import _backward, _check_dY, bptt
 from .init import as_rng
+from .losses import get_loss
+from .model import Trace
 
 GAMMA = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0}   # max of phi'(a) over a
 
@@ -60,6 +64,14 @@ def gradient_flow(model, T, rng=0, B=1, loss_at="last"):
     """
     if loss_at not in ("last", "all"):
         raise ValueError(f"loss_at must be 'last' or 'all', got {loss_at!r}")
+    X, target, mask = _inputs(model, T, rng, B, loss_at)
+    with np.errstate(all="ignore"):
+        res = bptt(model, X, target, mask=mask)
+    return _result(T, res.dh, res.dc)
+
+
+def _inputs(model, T, rng, B=1, loss_at="last"):
+    """X (T, B, D), the target and the mask of ``gradient_flow``, drawn from ``rng``."""
     rng = as_rng(rng)
     X = rng.standard_normal((T, B, model.D)).astype(model.dtype)
     O = model.H if model.O is None else model.O
@@ -68,13 +80,57 @@ def gradient_flow(model, T, rng=0, B=1, loss_at="last"):
     if loss_at == "last":
         mask = np.zeros((T, B), dtype=model.dtype)
         mask[-1] = 1
-    with np.errstate(all="ignore"):
-        res = bptt(model, X, target, mask=mask)
-    dh = safe_norm(res.dh.reshape(T, -1), axis=1)[::-1]
-    dc = None if res.dc is None else safe_norm(res.dc.reshape(T, -1), axis=1)[::-1]
+    return X, target, mask
+
+
+def _result(T, dh_steps, dc_steps):
+    """The ``FlowResult`` of per-step gradients dh (and dc), each (T, B, H)."""
+    dh = safe_norm(dh_steps.reshape(T, -1), axis=1)[::-1]
+    dc = None if dc_steps is None else safe_norm(dc_steps.reshape(T, -1), axis=1)[::-1]
     both = dh if dc is None else np.concatenate([dh, dc])
     return FlowResult(np.arange(T), dh, dc, bool(np.isinf(both).any()),
                       bool((both == 0).any()))
+
+
+class FlowRuns:
+    """``gradient_flow(model, T, rng=seed)`` for many lengths T, one forward pass for all.
+
+    The inputs of a run are drawn first from the seed, so a run of T steps reads the
+    first T inputs of a longer run, and with one input line (D = 1, each input term
+    x_t W_x + b a single product) its forward pass is the longer one's first T steps.
+    ``flow(T)`` therefore keeps the longest forward pass so far (running one of
+    ``longest`` steps, when given, the first time T goes beyond it) and runs only the
+    backward pass from step T-1: the result is ``gradient_flow``'s to the last bit. A
+    model with more inputs, or a seed that is not an integer, gets ``gradient_flow``.
+    """
+
+    def __init__(self, model, rng=0, longest=None):
+        self.model, self.seed, self.longest, self.trace = model, rng, longest, None
+        self.shared = model.D == 1 and isinstance(rng, (int, np.integer)) \
+            and not isinstance(rng, bool)
+
+    def flow(self, T):
+        """``gradient_flow(model, T, rng=seed)`` (loss at the last step, B = 1)."""
+        T = check_positive_int(T, "T")
+        if not self.shared:
+            return gradient_flow(self.model, T, rng=self.seed)
+        model = self.model
+        X, target, mask = _inputs(model, T, self.seed)
+        if self.trace is None or len(self.trace.X) < T:   # the first pass: T steps;
+            n = T if self.trace is None else max(T, self.longest or T)   # then the longest
+            with np.errstate(all="ignore"):
+                self.trace = model.forward(_inputs(model, n, self.seed)[0])
+        tr = self.trace
+        if not np.array_equal(X, tr.X[:T]):   # pragma: no cover - a seed's draws are a prefix
+            return gradient_flow(model, T, rng=self.seed)
+        states = {name: s[:T] for name, s in tr.states.items()}
+        Y = states["h"] if model.O is None else \
+            states["h"] @ model.params["W_hy"] + model.params["b_y"]   # as model.forward
+        run = Trace(X, Y, states, tr.state0, tr.caches[:T])
+        with np.errstate(all="ignore"):    # as rnnlab.bptt, on the first T steps
+            dY = _check_dY(get_loss("mse")(Y, target, mask)[1], run, finite=False)
+            _, _, _, dh, dc = _backward(model, run, dY, None, "chunk")
+        return _result(T, dh, dc)
 
 
 def jacobian_bound(W_hh, activation="tanh"):

@@ -197,14 +197,14 @@ def test_kept_flows_are_fresh_flows_and_reused_only_for_equal_weights(monkeypatc
     RNN's flow as it was, and every kept result equals a fresh ``gradient_flow``."""
     import rnnlab.widgets.flow as widget_flow
     from rnnlab.widgets import LSTMFlowExplorer
-    from rnnlab.widgets.flow import weights_key
 
     calls = []
 
-    def counted(model, T, rng=0):
-        calls.append(type(model).__name__)
-        return gradient_flow(model, T, rng=rng)
-    monkeypatch.setattr(widget_flow, "gradient_flow", counted)
+    class Counted(widget_flow.FlowRuns):
+        def flow(self, T):
+            calls.append(type(self.model).__name__)
+            return super().flow(T)
+    monkeypatch.setattr(widget_flow, "FlowRuns", Counted)
     ex = LSTMFlowExplorer(H=6, T=30)
     calls.clear()
     for b in (3.0, 0.0, 3.0):
@@ -217,6 +217,30 @@ def test_kept_flows_are_fresh_flows_and_reused_only_for_equal_weights(monkeypatc
     assert calls == ["LSTM", "LSTM"]          # forget bias 3 and 0; the RNN and 3 again kept
     ex.update(scale=0.5)
     assert calls[2:] == ["LSTM", "RNN"]       # the scale changes both networks
-    a, b = rnn(1.0), rnn(1.0)
-    assert weights_key(a) == weights_key(b)
-    assert weights_key(a) != weights_key(rnn(1.0 + 1e-15)) != weights_key(rnn(1.0, "relu"))
+
+
+@pytest.mark.parametrize("make", [lambda: rl.LSTM(1, 5, forget_bias=2.0, rng=1),
+                                  lambda: rnn(12.0, "relu", init="identity", H=5),
+                                  lambda: rl.GRU(1, 4, rng=2), lambda: rl.RNN(1, 4, O=2, rng=0),
+                                  lambda: rl.RNN(2, 4, rng=0)])
+def test_flow_runs_give_gradient_flow_to_the_last_bit(make):
+    """One forward pass for every T: shorter, longer (a new pass of ``longest`` steps) and
+    repeated lengths all equal ``gradient_flow``, overflow and dc included; a model with
+    two inputs falls back to ``gradient_flow`` itself."""
+    from rnnlab.flow import FlowRuns
+
+    model = make()
+    runs = FlowRuns(model, rng=3, longest=90)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for T in (40, 10, 60, 90, 1, 60):
+            got, want = runs.flow(T), gradient_flow(model, T, rng=3)
+            assert not runs.shared or len(runs.trace.X) == (40 if T in (40, 10) else 90)
+            for a, b in zip(got, want):
+                if b is None:
+                    assert a is None
+                else:
+                    np.testing.assert_array_equal(a, b)
+    assert runs.shared == (model.D == 1)    # 40 steps first, then 90 for every later T
+    with pytest.raises(ValueError, match="T"):
+        runs.flow(0)

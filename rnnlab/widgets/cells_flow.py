@@ -24,7 +24,6 @@ label -> its log10 (None past the float range).
 import numpy as np
 
 from ..budget import CELLS, matched_widths
-from ..flow import gradient_flow
 from ..gru import GRU
 from ..lstm import LSTM
 from ..rnn import RNN
@@ -102,7 +101,8 @@ class CellsFlowExplorer(GradientFlowExplorer):
         if missing:
             models = self._models(values)
             for label in missing:
-                self._cache[keys[label]] = gradient_flow(models[label], T, rng=self.seed)
+                # every T of these weights from one forward pass
+                self._cache[keys[label]] = self._forward_runs(models[label]).flow(T)
         return {label: self._cache[key] for label, key in keys.items()}
 
     def _build(self, fig):

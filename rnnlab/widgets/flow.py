@@ -26,19 +26,19 @@ the overflow markers, the data and the note come from this class.
 Speed: each model's flow (and each W_hh's singular value and spectral radius) is kept,
 keyed by the model's kind, activation, T and a digest of its weights (``weights_key``):
 moving one control recomputes only the models it changes, and a value visited before
-costs nothing (at most ``MAX_KEPT`` results are kept, a few MB at T = 300).
+costs nothing. Moving T runs only the backward pass: every T of one model shares one
+forward pass (``rnnlab.flow.FlowRuns``). See ``kept.py``; ``MAX_KEPT`` results are kept.
 """
-import hashlib
-
 import numpy as np
 from matplotlib.ticker import NullLocator
 
-from ..flow import GAMMA, gradient_flow, jacobian_bound
+from ..flow import GAMMA, FlowRuns, jacobian_bound
 from ..plots.flow import plot_flow, set_decades, shown
 from ..rnn import RNN
 from ..style import COLORS
 from ..words import exploded, vanished
 from .base import Explorer
+from .kept import Kept, weights_key
 from .panels import LEGEND_OUTSIDE, LEGEND_RIGHT, stack_axes
 
 SCALES = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0, 1.05, 1.1, 1.2, 1.5, 2.0, 3.0,
@@ -50,18 +50,8 @@ PANEL_RANGE = (0.01, 100.0)
 TINY = 1e-300
 
 
-MAX_KEPT = 512
-
-
-def weights_key(model):
-    """What a model's gradient flow depends on besides T and the seed: its class,
-    activation, dtype and a digest of every weight (equal weights, equal key)."""
-    h = hashlib.blake2b(digest_size=16)
-    for name in model.params.names():
-        a = np.ascontiguousarray(model.params[name])
-        h.update(name.encode() + str(a.shape).encode() + a.tobytes())
-    return (type(model).__name__, getattr(model, "activation", None), np.dtype(model.dtype).str,
-            h.hexdigest())
+MAX_KEPT = 512   # flows and bounds kept (a few kB each)
+MAX_RUNS = 8     # forward passes kept (FlowRuns, a few hundred kB each at T = 300)
 
 
 def format_ratio(log10_ratio):
@@ -86,26 +76,26 @@ class GradientFlowExplorer(Explorer):
 
     def __init__(self, H=16, rng=0, **initial):
         self.H, self.seed = int(H), rng
-        self._kept = {}     # ("flow" | "bound", ...) -> a result, see weights_key
+        self._kept = Kept(MAX_KEPT)    # ("flow" | "bound", ..., weights_key) -> a result
+        self._runs = Kept(MAX_RUNS)    # weights_key -> FlowRuns: one forward pass, every T
         super().__init__(**initial)
 
-    def _remember(self, key, make):
-        """The result kept under ``key``, or ``make()`` kept from now on."""
-        if key not in self._kept:
-            if len(self._kept) >= MAX_KEPT:
-                self._kept.clear()
-            self._kept[key] = make()
-        return self._kept[key]
-
     def _kept_flows(self, models, T):
-        """label -> ``gradient_flow(model, T, rng=seed)``, each computed once per weights."""
-        return {label: self._remember(("flow", T, weights_key(m)),
-                                      lambda m=m: gradient_flow(m, T, rng=self.seed))
+        """label -> ``gradient_flow(model, T, rng=seed)``, each computed once per weights
+        and T, all T of one model from one forward pass (``rnnlab.flow.FlowRuns``)."""
+        return {label: self._kept.get(("flow", T, weights_key(m)),
+                                      lambda m=m: self._forward_runs(m).flow(T))
                 for label, m in models.items()}
+
+    def _forward_runs(self, model):
+        """The ``FlowRuns`` of ``model``: every T of the same weights shares them."""
+        longest = self.controls["T"].max if "T" in self.controls else None
+        return self._runs.get(weights_key(model),
+                              lambda: FlowRuns(model, self.seed, longest=longest))
 
     def _jacobian_bound(self, model):
         """``jacobian_bound`` of a vanilla RNN's W_hh, computed once per weights."""
-        return self._remember(("bound", weights_key(model)),
+        return self._kept.get(("bound", weights_key(model)),
                               lambda: jacobian_bound(model["W_hh"], model.activation))
 
     # -- what subclasses change ------------------------------------------------------------

@@ -64,7 +64,7 @@ class LSTMFlowExplorer(GradientFlowExplorer):
         d["dc"] = shown(lstm.dc)[0]
         d["lstm_ratio"], d["rnn_ratio"] = _log_ratio(lstm.dc), _log_ratio(rnn.dh)
         # where the forget gates start: it depends on the forget bias only
-        d["mean_f"] = self._remember(("mean_f", v["forget_bias"]), lambda: float(
+        d["mean_f"] = self._kept.get(("mean_f", v["forget_bias"]), lambda: float(
             np.mean(sigmoid(self._models(v)["LSTM"]["b_f"]))))
         return d
 
