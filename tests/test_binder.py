@@ -138,17 +138,18 @@ def binder_env(tmp_path_factory):
     return venv, repo, env
 
 
-def _in_venv(binder_env, *cmd, timeout=180):
+def _in_venv(binder_env, *cmd, timeout=180, cwd=None):
     venv, repo, env = binder_env
-    return subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True,
+    return subprocess.run(cmd, cwd=cwd or repo, env=env, capture_output=True, text=True,
                           timeout=timeout, stdin=subprocess.DEVNULL)
 
 
 @pytest.mark.binder
 def test_rnnlab_is_installed_with_every_file_of_the_package(binder_env):
     venv, repo, _ = binder_env
+    # from outside the checkout, as a learner's kernel in their own folder imports it
     run = _in_venv(binder_env, "python", "-c",
-                   "import sys, rnnlab; print(sys.prefix); print(rnnlab.__file__)")
+                   "import sys, rnnlab; print(sys.prefix); print(rnnlab.__file__)", cwd=venv)
     assert run.returncode == 0, run.stderr
     prefix, module = run.stdout.split()
     assert Path(prefix).resolve() == venv.resolve(), f"`python` is {prefix}, not the venv"
