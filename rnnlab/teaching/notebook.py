@@ -108,6 +108,19 @@ def try_this(cells):
     return out
 
 
+def numbered_list(text):
+    """The first numbered list in a markdown ``text`` (items and their indented lines)."""
+    out, started = [], False
+    for line in text.splitlines():
+        item = re.match(r"\d+\. ", line)
+        if item or (started and (line.startswith("   ") or not line.strip())):
+            started = True
+            out.append(line)
+        elif started:
+            break
+    return "\n".join(out).strip("\n")
+
+
 def questions_and_answers(cells):
     """(questions, answers) of the chapter, as markdown: the numbered list under "Questions
     to think about" and the hidden solution cell that follows it."""
@@ -116,7 +129,7 @@ def questions_and_answers(cells):
     if not found:
         raise ValueError(f"the notebook has no '{QUESTIONS}' section")
     last_md = found[-1]
-    questions = cells[last_md].source.split(f"## {QUESTIONS}", 1)[1]
+    questions = numbered_list(cells[last_md].source.split(f"## {QUESTIONS}", 1)[1])
     cell = next((c for c in cells[last_md + 1:] if "solution" in c.metadata.get("tags", [])),
                 None)
     if cell is None:

@@ -49,8 +49,9 @@ def _exercise_label(times, check):
     return cell["subsection"] or f"the exercise of section {cell['section']}"
 
 
-def plan_table(chapter, plan, cells, times):
-    """The timed plan of ``plan`` minutes as a markdown table."""
+def plan_table(chapter, plan, cells, times, explorers):
+    """The timed plan of ``plan`` minutes as a markdown table (``explorers``: name ->
+    explorer, to name each live setting)."""
     out = [f"## {plan}-minute plan", "",
            "| Start | Minutes | Measured cells (s) | Do | Notebook section | Bring out / ask |",
            "|---|---|---|---|---|---|"]
@@ -60,7 +61,9 @@ def plan_table(chapter, plan, cells, times):
         if isinstance(step, Present):
             say = escape(step.stress)
         elif isinstance(step, Live):
-            say = f"{len([a for a in step.asks if plan in a.plans])} settings, see below"
+            ex = explorers[step.explorer]
+            say = "; ".join(escape(setting_text(ex, a.setting)) for a in step.asks
+                            if plan in a.plans) + " (questions below)"
         elif isinstance(step, Exercise):
             say = (f"Stop: the class does {escape(_exercise_label(times, step.check))}; "
                    f"walk round with the mistakes below")
@@ -73,14 +76,16 @@ def plan_table(chapter, plan, cells, times):
     return out
 
 
-def live_section(chapter, times):
+def live_section(chapter, times, explorers):
     """Each explorer with its settings, the question to ask, and what it then shows."""
     out = ["## Explorer settings to show live", "",
-           "Set each control as listed, ask the question first, then read the explorer's "
-           "note (printed here by `explorer.compute(...)` and `explorer.note_for(...)` "
-           "when this guide was generated; the live explorer prints the same)."]
+           "Ask the question first, then set the controls as listed and read the "
+           "explorer's note. Each setting starts from the explorer as it starts: put the "
+           "controls that are not named back to their starting values first. The notes "
+           "below were printed by `explorer.compute(...)` and `explorer.note_for(...)` "
+           "when this guide was generated; the live explorer writes the same."]
     for step in steps_of(chapter, Live):
-        ex = step.make()
+        ex = explorers[step.explorer]
         cell = times.explorer(step.explorer)[0]
         out += ["", f"### {step.explorer} ({escape(cell['section'])})", "",
                 f"{when(step.plans, 'Shown').capitalize()}. The notebook builds it as "
@@ -159,9 +164,10 @@ def guide(chapter, timings, folder=None):
              f"Notebook: [`notebooks/{chapter.notebook}.ipynb`](../notebooks/"
              f"{chapter.notebook}.ipynb). By the end, learners can:", "", nbk.goals(cells), ""]
     lines += assumptions(times)
+    explorers = {s.explorer: s.make() for s in steps_of(chapter, Live)}
     for plan in PLANS:
-        lines += [""] + plan_table(chapter, plan, cells, times)
-    lines += [""] + live_section(chapter, times)
+        lines += [""] + plan_table(chapter, plan, cells, times, explorers)
+    lines += [""] + live_section(chapter, times, explorers)
     lines += [""] + exercise_section(chapter, times)
     lines += ["", "## Discussion questions (the notebook's) and answers", "", questions, "",
               "Answers (the notebook's hidden solution cell):", "", answers, ""]

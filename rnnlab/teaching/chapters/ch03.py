@@ -25,8 +25,8 @@ CHAPTER = Chapter(3, "03_exploding_vanishing", (
         Ask({"init": "identity"}, "Identity instead: what changes, and why?"),
         Ask({"activation": "sigmoid", "scale": 3.0}, "A sigmoid with a stretching W_hh: "
             "can we say anything for sure?"),
-        Ask({"activation": "relu", "init": "random", "scale": 2.0, "T": 300}, "ReLU and a "
-            "large random W_hh over a long sequence: what do you expect?", plans=(90,)),
+        Ask({"activation": "relu", "init": "random", "scale": 2.0, "T": 300}, "ReLU, a random "
+            "W_hh scaled by 2, a long sequence: what do you expect?", plans=(90,)),
     )),
     Exercise("check_predictions", "short"),
     Present("5. Pascanu's one-unit network and its cliff", "one unit, two parameters, a wall",
