@@ -1,39 +1,29 @@
-"""Graded assignments: the course notebooks as an nbgrader course directory.
+"""One course notebook as an nbgrader source notebook.
 
-For teachers, from the repository root::
-
-    python -m rnnlab.classroom nbgrader COURSE_DIR          # chapters 1, 3, 4 and 5
-    python -m rnnlab.classroom nbgrader COURSE_DIR notebooks/03_exploding_vanishing.ipynb
-
-Each chapter becomes ``COURSE_DIR/source/<chapter>/<chapter>.ipynb`` with nbgrader cell
-metadata. A learner's exercise cell becomes a solution cell whose reference answer (between
+A learner's exercise cell becomes a solution cell whose reference answer (between
 ``### BEGIN SOLUTION`` and ``### END SOLUTION``) is taken from the notebook's hidden
-solution cell, renamed from ``x_solution`` to ``x``. The exercise's check follows as a
-read-only autograded test cell, ``check_x(x, grading=True)``, worth ``points``: in grading
-mode a wrong or missing answer raises ``AssertionError`` with the check's message. The
-hidden solution cells are dropped and every other cell is locked. ``nbgrader_config.py``
-is written next to ``source/``. Chapter 2 is not supported yet: its "find the bugs"
-exercise hands out code to repair, which nbgrader's solution regions cannot express.
+solution cell, renamed from ``x_solution`` to ``x``. An exercise cell that hands out code
+to repair (chapter 2's "find the bugs": functions, no ``raise NotImplementedError`` stub)
+holds the whole reference between the markers and keeps the handed-out code in its
+metadata for ``rnnlab.classroom.handout``. The exercise's check follows as a read-only
+autograded test cell, ``check_x(x, grading=True)``, worth the exercise's points from
+``rnnlab.classroom.exercises``: in grading mode a wrong or missing answer raises
+``AssertionError`` with the check's message. When rnnlab has its own version of the
+exercise, the test cell ends with a hidden test (``### BEGIN HIDDEN TESTS``) that fails an
+answer using it (``rnnlab.classroom.own_work``). The hidden solution cells are dropped and
+every other cell is locked.
 """
-import argparse
 import copy
-import json
 import re
-import sys
-from pathlib import Path
 
-from .student import is_solution
+from ..student import is_solution
+from .exercises import exercise as exercise_entry
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+KEY = "rnnlab"                                         # cell metadata: the code handed out
+HIDDEN = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 CHECK_LINE = re.compile(r"^(check_\w+)\((.*)\)\s*(#.*)?$")
 STUB = re.compile(r"^(\s*)raise NotImplementedError\b.*$")
-CONFIG = '''c = get_config()  # noqa: F821
-c.CourseDirectory.course_id = "rnnlab"
-c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}
-c.ExecutePreprocessor.timeout = 600
-'''
-SUPPORTED = [f"notebooks/{name}.ipynb" for name in          # the default chapters
-             ("01_unrolling", "03_exploding_vanishing", "04_lstm_gates", "05_gru")]
 
 
 def _source(cell):
@@ -87,13 +77,30 @@ def _functions(code):
     return out
 
 
+def _signature(code, name):
+    """The ``def name(...):`` lines of function ``name`` in ``code``, or None."""
+    m = re.search(rf"^def {name}\((.|\n)*?\):", code, flags=re.M)
+    return m and m.group(0)
+
+
 def _reference(exercise, solution):
-    """The exercise cell's code with the solution cell's answer between the markers."""
+    """``(answer cell source, handed-out code or None)``: the exercise cell's code with the
+    solution cell's answer between the markers. For an exercise cell made of functions
+    without a stub (code to repair), or whose answer changes a function's signature (a
+    default to choose), the whole answer goes between them and that cell is handed out."""
     sol_lines = [line for k, line in enumerate(solution.splitlines())
                  if k not in {i for i, _, _ in _checks(solution, True)}]
     sol = re.sub(r"\b(\w+)_solution\b", r"\1", "\n".join(sol_lines)).rstrip()
     functions = _functions(sol)
     stubs = re.findall(r"^def (\w+)\(", exercise, flags=re.M)
+    repair = stubs and functions and not any(map(STUB.match, exercise.splitlines()))
+    if repair or any(_signature(exercise, f) != _signature(sol, f) for f in functions
+                     if f in stubs):
+        missing = set(stubs) - set(functions)          # code to repair, or a signature
+        if missing:                                    # the answer changes (eps=...)
+            raise ValueError(f"the exercise cell defines {', '.join(sorted(missing))}, "
+                             "which its solution does not")
+        return f"{BEGIN}\n{sol}\n{END}\n", exercise.rstrip() + "\n"
     if len(stubs) == 1 and len(functions) == 1:          # matched_widths_mine: one answer
         functions = {stubs[0]: next(iter(functions.values()))}
     out, stub_fn, used = [], None, False
@@ -112,14 +119,27 @@ def _reference(exercise, solution):
             raise ValueError("its solution is made of functions, but the exercise cell has "
                              "no `raise NotImplementedError` stub to put them in")
         out += [BEGIN, sol, END]
-    return "\n".join(out).rstrip() + "\n"
+    return "\n".join(out).rstrip() + "\n", None
 
 
-def nbgrader_notebook(nb, points=1):
+def _test_source(name, args):
+    """A test cell: the check in grading mode, then the hidden copy test if it has one."""
+    source = f"{name}({args}, grading=True)\n"
+    if exercise_entry(name).library:
+        source += (f"{HIDDEN[0]}\nfrom rnnlab.classroom.own_work import assert_own_work\n"
+                   f"assert_own_work({name[6:]!r}, {args})\n{HIDDEN[1]}\n")
+    return source
+
+
+def nbgrader_notebook(nb, points=None):
     """Return notebook ``nb`` (nbformat 4 dict) as an nbgrader source notebook.
 
-    Raises ValueError for a solution cell whose exercise cannot be found or placed.
+    Each exercise is worth its points in ``rnnlab.classroom.exercises``, or ``points``
+    when given. Raises ValueError for a notebook without exercises, an exercise without
+    points in that table, and a solution cell whose exercise cannot be found or placed.
     """
+    if points is not None and not (isinstance(points, (int, float)) and points > 0):
+        raise ValueError(f"points must be a positive number, got {points!r}")
     cells = copy.deepcopy(nb["cells"])
     out, exercises = [], {}
     for index, cell in enumerate(cells):
@@ -134,9 +154,11 @@ def nbgrader_notebook(nb, points=1):
             where, args = exercises.pop(name)
             ex = out[where]
             try:
-                ex["source"] = _reference(_source(ex), _source(cell))
+                ex["source"], handout = _reference(_source(ex), _source(cell))
             except ValueError as err:
                 raise ValueError(f"cannot grade the exercise of {name}: {err}") from None
+            if handout is not None:
+                ex["metadata"][KEY] = {"handout": handout}
             continue
         cell.get("metadata", {}).pop("execution", None)
         if cell["cell_type"] == "code":
@@ -152,17 +174,20 @@ def nbgrader_notebook(nb, points=1):
                 out.append(cell)
                 exercises[found[0][1]] = (len(out) - 1, found[0][2])
                 for _, name, args in found:
+                    worth = exercise_entry(name).points if points is None else points
                     test = {"cell_type": "code", "execution_count": None, "outputs": [],
                             "id": f"test-{name[6:]}".replace("_", "-"),
                             "metadata": {"nbgrader": _meta(f"test_{name[6:]}", grade=True,
-                                                           points=points)},
-                            "source": f"{name}({args}, grading=True)\n"}
+                                                           points=worth)},
+                            "source": _test_source(name, args)}
                     out.append(test)
                 continue
         cell.setdefault("metadata", {})["nbgrader"] = _meta(f"cell_{index}")
         out.append(cell)
     if exercises:
         raise ValueError(f"exercises without a solution cell: {', '.join(exercises)}")
+    if not any(c["metadata"]["nbgrader"]["grade"] for c in out):
+        raise ValueError("it has no exercise to grade (no cell calls a check_ function)")
     result = copy.deepcopy(nb)
     result["cells"] = out
     result.get("metadata", {}).pop("widgets", None)
@@ -170,45 +195,7 @@ def nbgrader_notebook(nb, points=1):
     return result
 
 
-def write_course(course_dir, notebooks, points=1):
-    """Write ``source/<chapter>/<chapter>.ipynb`` per notebook and nbgrader_config.py."""
-    course_dir = Path(course_dir)
-    converted, written = [], []
-    for path in map(Path, notebooks):                   # convert all before writing any
-        try:
-            converted.append((path, nbgrader_notebook(
-                json.loads(path.read_text(encoding="utf-8")), points)))
-        except ValueError as err:
-            raise ValueError(f"{path}: {err}") from None
-    for path, nb in converted:
-        target = course_dir / "source" / path.stem / path.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        written.append(target)
-    config = course_dir / "nbgrader_config.py"
-    if not config.exists():
-        config.write_text(CONFIG, encoding="utf-8")
-    return written
-
-
-def main(argv=None):
-    """Command line: ``python -m rnnlab.classroom nbgrader COURSE_DIR [NOTEBOOK ...]``."""
-    parser = argparse.ArgumentParser(prog="python -m rnnlab.classroom",
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("format", choices=["nbgrader"], help="the grading system")
-    parser.add_argument("course_dir", metavar="COURSE_DIR", help="the course directory")
-    parser.add_argument("notebooks", metavar="NOTEBOOK", nargs="*",
-                        help="chapters to convert (default: every supported chapter)")
-    parser.add_argument("--points", type=float, default=1, help="points per exercise")
-    args = parser.parse_args(argv)
-    try:
-        written = write_course(args.course_dir, args.notebooks or SUPPORTED, args.points)
-    except (ValueError, OSError) as err:
-        parser.error(str(err))
-    print("\n".join(f"wrote {target}" for target in written))
-    print(f"next: cd {args.course_dir} && nbgrader generate_assignment <chapter>")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def points_of(nb):
+    """``{grade_id: points}`` of the test cells of an nbgrader source notebook ``nb``."""
+    return {c["metadata"]["nbgrader"]["grade_id"]: c["metadata"]["nbgrader"]["points"]
+            for c in nb["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("grade")}
