@@ -48,6 +48,11 @@ def catalogue_names():
     return sorted(out)
 
 
+def _sentence(text):
+    """``text`` ending with a full stop (unless it ends with . ? or ! already)."""
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
 def _predictions(module):
     """The check's explanation for every matrix and every wrong answer to it."""
     out = []
@@ -82,11 +87,12 @@ def _entries(module, name):
     if name == "wiring_problems":
         return _store_recall(module)
     if name == "ARRANGEMENT_TASKS":
-        return [f"{task}: {right}, because {why}." for task, (right, why) in data.items()]
+        return [_sentence(f"{task}: {right}, because {why}") for task, (right, why) in data.items()]
     if name == "BUG_NAMES":
-        return [f"bug: {fix}." for fix in data.values()]
+        return [_sentence(f"bug: {fix}") for fix in data.values()]
     if name == "BUG_HINTS":
-        return [f"hint while the {bug} bug is there: {hint}." for bug, hint in data.items()]
+        return [_sentence(f"hint while the {bug} bug is there: {hint}")
+                for bug, hint in data.items()]
     if isinstance(data, dict):
         return list(data.values())
     return [entry[0] for entry in data]       # (sentence, how it is computed) pairs

@@ -46,7 +46,7 @@ def _clock(minutes):
 
 def _exercise_label(times, check):
     cell = times.exercise(check)[0]
-    return cell["subsection"] or f"the exercise of section {cell['section']}"
+    return cell["subsection"] or f'the exercise in section "{cell["section"]}"'
 
 
 def plan_table(chapter, plan, cells, times, explorers):
@@ -107,8 +107,9 @@ def exercise_section(chapter, times):
            "the class is stuck, ask which of these their check printed."]
     for step in steps_of(chapter, Exercise):
         cell = times.exercise(step.check)[0]
-        out += ["", f"### {escape(_exercise_label(times, step.check))} (`{step.check}`)", "",
-                f"Section {escape(cell['section'])}; {when(step.plans, 'done')} ({step.kind}, "
+        label = _exercise_label(times, step.check)
+        out += ["", f"### {escape(label[:1].upper() + label[1:])} (`{step.check}`)", "",
+                f'Section "{escape(cell["section"])}"; {when(step.plans, "done")} ({step.kind}, '
                 f"{EXERCISE_MINUTES[step.kind]} minutes assumed).", ""]
         out += [f"- {escape(m)}" for m in mistakes(step.check)]
     return out
