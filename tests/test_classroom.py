@@ -176,6 +176,9 @@ def test_command_prints_points_and_refuses_chapter_0(tmp_path, capsys):
             main(["nbgrader", str(tmp_path / "other"), str(CHAPTER), *bad])
     assert "no exercise to grade" in capsys.readouterr().err
     assert not (tmp_path / "other").exists()
+    points = [e.points for e in EXERCISES.values()]            # what the README says
+    readme = " ".join((REPO_ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert f"({min(points):g} to {max(points):g}, {CHAPTER_POINTS:g} per chapter," in readme
 
 
 LIBRARY_CALLS = """import numpy as np
