@@ -32,15 +32,15 @@ TIMINGS = load_timings()
 
 
 @pytest.fixture(scope="module")
-def generated():
-    return guides(TIMINGS)
-
-
-@pytest.fixture(scope="module")
 def explorers():
     """Each live step's explorer, built once: {(notebook, explorer name): explorer}."""
     return {(ch.notebook, s.explorer): s.make() for ch in CHAPTERS for s in ch.steps
             if isinstance(s, Live)}
+
+
+@pytest.fixture(scope="module")
+def generated(explorers):
+    return guides(TIMINGS, explorers=explorers)
 
 
 @pytest.fixture(scope="module")

@@ -18,15 +18,20 @@ def guide_name(chapter):
     return f"{chapter.notebook}.md"
 
 
-def guides(timings=None, notebooks=None):
-    """{file name: markdown} of the index and every chapter's guide."""
+def guides(timings=None, notebooks=None, explorers=None):
+    """{file name: markdown} of the index and every chapter's guide; ``explorers`` maps
+    (notebook, explorer name) to an explorer already built (the rest are built)."""
     from .chapters import CHAPTERS
     from .index import index
     from .render import guide
     from .timing import load_timings
 
     timings = timings if timings is not None else load_timings()
-    out = {guide_name(c): guide(c, timings, notebooks) for c in CHAPTERS}
+    explorers = explorers or {}
+    out = {}
+    for c in CHAPTERS:
+        built = {name: ex for (nb, name), ex in explorers.items() if nb == c.notebook}
+        out[guide_name(c)] = guide(c, timings, notebooks, built)
     out["README.md"] = index(CHAPTERS, timings, notebooks)
     return out
 

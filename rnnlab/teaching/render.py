@@ -155,8 +155,9 @@ def assumptions(times):
     ]
 
 
-def guide(chapter, timings, folder=None):
-    """The whole guide of ``chapter`` (a ``Chapter``) as markdown text."""
+def guide(chapter, timings, folder=None, explorers=None):
+    """The whole guide of ``chapter`` (a ``Chapter``) as markdown text; ``explorers``
+    (explorer name -> explorer) saves building them again."""
     cells = nbk.read_cells(nbk.notebook_path(chapter.notebook, folder))
     times = NotebookTimes(timings, chapter.notebook)
     title = next(c.source for c in cells if c.cell_type == "markdown").splitlines()[0]
@@ -165,7 +166,7 @@ def guide(chapter, timings, folder=None):
              f"Notebook: [`notebooks/{chapter.notebook}.ipynb`](../notebooks/"
              f"{chapter.notebook}.ipynb). By the end, learners can:", "", nbk.goals(cells), ""]
     lines += assumptions(times)
-    explorers = {s.explorer: s.make() for s in steps_of(chapter, Live)}
+    explorers = explorers or {s.explorer: s.make() for s in steps_of(chapter, Live)}
     for plan in PLANS:
         lines += [""] + plan_table(chapter, plan, cells, times, explorers)
     lines += [""] + live_section(chapter, times, explorers)
