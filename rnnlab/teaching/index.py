@@ -8,7 +8,8 @@ from .timing import PLANS, NotebookTimes
 def _summary(rows):
     live = sum(isinstance(r.step, Live) for r in rows)
     exercises = sum(isinstance(r.step, Exercise) for r in rows)
-    return f"{live} live explorers, {exercises} exercises, {rows[-1].minutes} min wrap-up"
+    return (f"{live} live explorer{'s' * (live != 1)}, {exercises} exercise"
+            f"{'s' * (exercises != 1)}, {rows[-1].minutes} min wrap-up")
 
 
 def index(chapters, timings, folder=None):
