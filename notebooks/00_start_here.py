@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # rnnlab: recurrent neural networks you can touch
 #
 # This course teaches recurrent neural networks (RNNs) by letting you run them, look
@@ -31,7 +31,7 @@
 # `rnnlab`, a small numpy library whose code follows the equations symbol for symbol.
 # Teachers can run one chapter as a 60 to 90 minute class session.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## How to use these notebooks
 #
 # - **Run the cells from top to bottom** (Shift+Enter runs one cell; *Run All* runs the
@@ -69,7 +69,7 @@
 # your browser. In a container where you work as root, add `--allow-root` to the
 # `jupyter lab` command.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Check that interactive figures work
 #
 # Run the next two cells. The first loads the library; the second shows a small
@@ -80,12 +80,12 @@
 # sliders, the widget extensions are missing: `pip install ipywidgets ipympl`, then
 # restart JupyterLab.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # %matplotlib inline
 import rnnlab as rl
 from rnnlab.widgets import UnrollExplorer
 
-# %% tags=["nbval-ignore-output"]
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 explorer = UnrollExplorer(T=4, t=0)
 explorer
 
@@ -93,13 +93,13 @@ explorer
 # Under every explorer, a cell like the next one prints the numbers behind the picture,
 # so you can read them exactly (and so can the course's automatic tests):
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 d = explorer.data
 print(f"step in focus t = {d['t']}, W_hh = {d['w_hh']:.2f}")
 print("hidden state h_t: " + "  ".join(f"h_{t} = {h:+.3f}" for t, h in enumerate(d["h"])))
 print(f"note: {explorer.note}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Notation
 #
 # One set of symbols is used everywhere: in the equations, in the code, in the
@@ -122,10 +122,10 @@ print(f"note: {explorer.note}")
 # Vectors are rows and multiply matrices from the left (`x @ W_xh`), as in numpy. The
 # same table opens the package's documentation:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 print(rl.__doc__)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The chapters
 #
 # | | chapter | what you will touch |

@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # Chapter 1 · Unrolling: sequences, recurrence and shared weights
 #
 # A feed-forward network maps one input to one output and then forgets everything.
@@ -38,7 +38,7 @@
 # **Time:** 60 to 90 minutes. **You need:** feed-forward networks, backpropagation, numpy.
 # Run the cells from top to bottom; the exercises check themselves.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # %matplotlib inline
 import time
 
@@ -58,7 +58,7 @@ from rnnlab.tasks import TEXT, CharVocab, char_batches, timer, timer_success
 from rnnlab.train import train
 from rnnlab.widgets import TimerExplorer, UnrollExplorer
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Reading one letter at a time
 #
 # Feed the word *neuron* to a network one letter per step. At the last step the letter
@@ -89,7 +89,7 @@ print(f"input at step 0 ('{word[0]}') equals input at step 5 ('{word[5]}'): "
 #
 # $$h_t = \tanh(x_t W_{xh} + h_{t-1} W_{hh} + b_h), \qquad h_{-1} = 0 .$$
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 memory = rl.RNN(D=5, H=5)
 memory["W_xh"] = 2.0 * np.eye(5)      # each letter writes into its own unit
 memory["W_hh"] = 0.6 * np.eye(5)      # each unit keeps a part of its last value
@@ -124,7 +124,7 @@ show(d.fig, f"Colour map of the state after each letter of '{word}': one row per
 #   How long a network can remember, and whether it can *learn* to, is the story of
 #   chapters 3 to 5.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. The recurrence and its cycle
 #
 # A vanilla RNN, also called an Elman network after Jeffrey Elman's paper *Finding
@@ -147,13 +147,13 @@ show(d.fig, f"Colour map of the state after each letter of '{word}': one row per
 # Drawn as a picture, the network is three boxes and a loop: the arrow from $h_t$ back
 # to itself carries the state to the next step.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 d = draw_cycle()
 show(d.fig, "Diagram of the folded RNN: the input x_t feeds the hidden state h_t through "
      "W_xh, h_t feeds the output y_t through W_hy, and a loop from h_t back to itself "
      "through W_hh carries the state to the next step (one step later).")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # One turn of the loop is one call of the step function. A model's weights are named
 # after the symbols (`model["W_hh"]`), and the step function takes them explicitly:
 
@@ -168,7 +168,7 @@ for name, a in [("x_0", x_0), ("W_xh", model["W_xh"]), ("W_hh", model["W_hh"]),
                 ("b_h", model["b_h"]), ("h_0", h_0), ("W_hy", model["W_hy"]), ("y_0", y_0)]:
     print(f"{name:>5} {str(a.shape):>7}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. Unrolling: a deep network whose layers share one set of weights
 #
 # The loop hides the time axis. To see it, draw one copy of the cell per step and
@@ -177,7 +177,7 @@ for name, a in [("x_0", x_0), ("W_xh", model["W_xh"]), ("W_hh", model["W_hh"]),
 # layer uses **the same** $W_{xh}$, $W_{hh}$ and $b_h$ (and every output the same
 # $W_{hy}$, $b_y$). The labels on the arrows below say so.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 fig, ax = subplots(figsize=(8, 3), layout=None)
 g = draw_unrolled(5, ax=ax)
 show(fig, "Diagram of the RNN unrolled over 5 steps, t = 0 to 4: in each column the input "
@@ -197,7 +197,7 @@ show(fig, "Diagram of the RNN unrolled over 5 steps, t = 0 to 4: in each column 
 # the state along and handing the same three arrays to every step, and you get exactly
 # what the library's `RNN` computes:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 T, B = 6, 2
 X = rng.standard_normal((T, B, 3))                      # (T, B, D)
 h, states = np.zeros((B, 4)), []
@@ -209,7 +209,7 @@ library = model.forward(X).states["h"]                  # (T, B, H)
 same = np.allclose(unrolled, library, rtol=0, atol=1e-12)   # the last bits may differ
 print(f"the unrolled loop and rl.RNN agree to within 1e-12 at every step: {same}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Explore: step through time
 #
 # The explorer below is the smallest RNN there is: one hidden unit, $W_{xh} = 1$,
@@ -242,16 +242,16 @@ print(f"the unrolled loop and rl.RNN agree to within 1e-12 at every step: {same}
 # 6. Switch **input** to *step* (the same input at every step) or *noise*: the state
 #    becomes a running mixture of the recent inputs, weighted by powers of $W_{hh}$.
 
-# %% tags=["nbval-ignore-output"]
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 explorer = UnrollExplorer(T=12, rng=0)
 explorer
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The numbers behind the picture, then the same numbers for the settings suggested
 # above, computed without moving the explorer (`explorer.compute`), and the sentence
 # the explorer writes for W_hh = -0.8:
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 settings = [{"w_hh": w} for w in (0.0, 0.5, 0.95, 1.5, -0.8, -1.5)]
 for d in [explorer.data] + [explorer.compute(**s) for s in settings]:
     states = " ".join(f"{v:+.2f}" for v in d["h"][:6])
@@ -259,7 +259,7 @@ for d in [explorer.data] + [explorer.compute(**s) for s in settings]:
           f"remembered {d['memory_text']:>5} steps")
 print(f"note at W_hh = -0.8: {explorer.note_for(explorer.compute(w_hh=-0.8))}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 1: the forward pass by hand
 #
 # Write `rnn_forward(X, h_init, W_xh, W_hh, b_h)`: run the recurrence over all $T$ steps
@@ -277,7 +277,7 @@ def rnn_forward(X, h_init, W_xh, W_hh, b_h):
 
 check_rnn_forward(rnn_forward)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
 def rnn_forward_solution(X, h_init, W_xh, W_hh, b_h):
     """All hidden states of a tanh RNN. X (T, B, D), h_init (B, H) -> Hs (T, B, H)."""
     h, Hs = h_init, []
@@ -289,7 +289,7 @@ def rnn_forward_solution(X, h_init, W_xh, W_hh, b_h):
 
 check_rnn_forward(rnn_forward_solution, solution=True)   # your rnn_forward stays as it is
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. Inputs and outputs: four arrangements
 #
 # Nothing forces an RNN to take an input and give an output at every step. The same
@@ -313,7 +313,7 @@ check_rnn_forward(rnn_forward_solution, solution=True)   # your rnn_forward stay
 #
 # (One-to-one, a single input and a single output, is a plain feed-forward network.)
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig, axes = subplots(2, 2, figsize=(10, 5.0))
 examples = {"one-to-many": "one-to-many: caption a photo",
             "many-to-one": "many-to-one: rate a review",
@@ -336,7 +336,7 @@ show(fig, "Four unrolled RNNs over 5 steps. One-to-many (caption a photo): one i
      "2, read by an encoder with its own weights, outputs at steps 3 and 4, written by a "
      "decoder with other weights.")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 2: which arrangement?
 #
 # For each task, replace `...` with one of `"one-to-many"`, `"many-to-one"`,
@@ -352,7 +352,7 @@ my_arrangements = {
 }
 check_arrangements(my_arrangements)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
 my_arrangements_solution = {
     "write a caption for a photo": "one-to-many",
     "decide whether a film review is positive": "many-to-one",
@@ -362,7 +362,7 @@ my_arrangements_solution = {
 }
 check_arrangements(my_arrangements_solution, solution=True)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. Why share weights? An RNN against a window and a lookup table
 #
 # Say we want to predict the next letter of a text. Three older designs show what
@@ -394,14 +394,14 @@ ids = text_vocab.encode(TEXT)                           # (1891,) character ids
 print(f"{len(TEXT):,} characters, V = {V} distinct ones. It begins:")
 print(TEXT[:160])
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # An RNN with $H = 64$ units reads one character per step (one-hot, $D = V$) and gives
 # a score for each possible next character ($O = V$): next-letter prediction, the
 # many-to-many aligned arrangement. Trained with a softmax cross-entropy loss on
 # batches of 16 windows of 32 characters, it starts at about $\ln V$ nats per character
 # (a uniform guess) and goes down from there:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 start = time.perf_counter()
 char_net = rl.RNN(D=V, H=64, O=V, rng=0)
 char_history = train(char_net, lambda rng: char_batches(32, 16, rng), Adam(lr=0.01),
@@ -433,7 +433,7 @@ show(fig, f"Line chart of the loss per character against the training step, 0 to
 # character from its softmax and feed it back in. The draws are seeded, so you see the
 # same lines.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 writer = pretrained.char_rnn()                          # RNN(D=40, H=64, O=40), trained
 X_text = np.eye(V)[ids[:-1]][:, None]                   # (T, 1, V): the whole text, one-hot
 loss = rl.cross_entropy(writer(X_text), ids[1:, None])[0] / len(X_text)   # nats per character
@@ -459,7 +459,7 @@ for k in range(1, 7):
     print(f"{k:>2} {V ** k:>18,} {len(contexts(ids, k)):>12,} "
           f"{unseen_share(ids[:cut], ids[cut:], k):>23.0%}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Already at $k = 3$ the text fills only a small fraction of the rows, and with
 # $k = 5$ most of the contexts in the last part of the text were never seen in the
 # first part: the table has nothing to say there but a guess. The RNN has no rows to
@@ -467,7 +467,7 @@ for k in range(1, 7):
 # state into a guess. And the sizes, for this text's $V = 40$ and $H = 64$ (note the
 # log scale):
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 H_char = 64
 sizes = {f"RNN, H = {H_char}": char_net.n_params}       # W_xh, W_hh, b_h, W_hy, b_y
 for n in (10, 100):                                     # one block of weights per position
@@ -490,7 +490,7 @@ show(fig, f"Horizontal bar chart of parameter counts on a log scale: the {rnn_na
      f"{sizes['order-6 table']:,}) and hidden Markov models with 8 and 16 bits of state need "
      f"more" + "".join(f", except the {name} ({sizes[name]:,})" for name in smaller) + ".")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The window grows with the context it reads; an order-2 table is already several times
 # the size of the whole RNN, an order-6 table has about 160 billion entries, and most
 # of its rows never occur in any text you could train on. The RNN pays for its compactness
@@ -513,7 +513,7 @@ def count_params(D, H, O, T):
 
 check_param_count(count_params)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
 def count_params_solution(D, H, O, T):
     """Number of scalar parameters of an RNN with an output layer, on sequences of length T."""
     return D * H + H * H + H + H * O + O               # W_xh, W_hh, b_h, W_hy, b_y; no T
@@ -521,7 +521,7 @@ def count_params_solution(D, H, O, T):
 
 check_param_count(count_params_solution, solution=True)   # your count_params stays as it is
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. Jaeger's timer: a task that needs a clock
 #
 # Herbert Jaeger's tutorial on training recurrent networks (2002, section 1.4) uses a
@@ -549,7 +549,7 @@ check_param_count(count_params_solution, solution=True)   # your count_params st
 # only the output weights are fitted. Here we train all the weights, with
 # backpropagation through time. `rnnlab.tasks.timer` draws batches of the task:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 demo = timer(70, 1, rng=3)                   # X (T, B, 2) = [u1, u2], target (T, B, 1)
 INPUTS = {"u1 (go)": COLORS["input"], "u2 (duration)": OKABE_ITO["sky_blue"]}  # line colours
 u1, u2, target = demo.X[:, 0, 0], demo.X[:, 0, 1], demo.target[:, 0, 0]
@@ -566,7 +566,7 @@ show(fig, f"Two panels against the step t, 0 to {len(u1) - 1}. Top: the inputs, 
      f"u1 with the duration on u2. Bottom: the target, 0.5 for 10 x u2 steps from each "
      f"pulse and 0 otherwise ({pulses}).")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 4: build the target
 #
 # The task in Jaeger's terms: whenever the go input $u_1$ spikes, the output must give a
@@ -590,7 +590,7 @@ def timer_target(u1, u2):
 
 check_timer_target(timer_target)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
 def timer_target_solution(u1, u2):
     """Target of Jaeger's timer: u1, u2 (T,) -> y* (T,)."""
     y = np.zeros(len(u1))
@@ -611,7 +611,7 @@ def timer_target_vectorised(u1, u2):
 check_timer_target(timer_target_solution, solution=True)   # your timer_target stays as it is
 check_timer_target(timer_target_vectorised, solution=True)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Training an RNN on the timer
 #
 # A tanh RNN with 16 hidden units and one linear output, trained with Adam on batches of
@@ -626,7 +626,7 @@ check_timer_target(timer_target_vectorised, solution=True)
 # must last exactly $10 \times u_2$ steps. We test on 50 new sequences of 200 steps,
 # five times longer than the training sequences.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 start = time.perf_counter()
 timer_net = rl.RNN(D=2, H=16, O=1, rng=0)
 history = train(timer_net, lambda rng: timer(40, 16, rng), Adam(lr=0.02), steps=500,
@@ -652,7 +652,7 @@ show(fig, f"Line chart on a log scale of the mean squared error per step against
      f"{'below' if mse[-20:].mean() < 0.01 else 'above'} 0.01 on average over the last 20 "
      f"steps.")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The network trained on 40-step sequences and times pulses in sequences five times as
 # long, which it never saw. It can, because the same weights run at every step: nothing
 # in the model knows or cares how long the sequence is.
@@ -681,7 +681,7 @@ print(f"the shipped network on the same 50 test sequences: "
 # Look inside. Below, one test sequence: the inputs, the output against the target, and
 # the 16 hidden units.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 tr = timer_rnn.forward(test.X[:90, :1])                 # the first 90 steps of one sequence
 fig, axes = subplots(3, 1, figsize=(8.5, 6.2), sharex=True)
 plot_sequence({"u1 (go)": tr.X[:, 0, 0], "u2 (duration)": tr.X[:, 0, 1]}, ax=axes[0],
@@ -703,7 +703,7 @@ show(fig, f"Three panels against the step t, 0 to 89, for the shipped timer netw
      f"network's output, at most {err.max():.2f} apart. Bottom: its {Hs.shape[1]} hidden "
      f"states as a colour map.")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Follow the long pulse at step 11 ($u_2 = 1.0$, ten steps, so the output must be on
 # from step 11 to step 20). At the go signal several units jump; some of them then
 # climb back step by step, like the hand of a clock: unit 8 drops to $-1.00$ at step 12,
@@ -723,7 +723,7 @@ show(fig, f"Three panels against the step t, 0 to 89, for the shipped timer netw
 # states, look for the units that ramp during the pulse, and for those whose colour
 # before the pulse already depends on u2.
 
-# %% tags=["nbval-ignore-output"]
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 timer_explorer = TimerExplorer(timer_rnn, T=40)
 timer_explorer
 
@@ -731,7 +731,7 @@ timer_explorer
 # The pulse the network produces for each duration, computed without moving the
 # explorer, and the output itself for the two shortest, from the go step on:
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 runs = [timer_explorer.compute(u2=u2) for u2 in np.arange(1, 11) / 10]
 print("  u2   target   output   (pulse length in steps)")
 for d in runs:
@@ -740,7 +740,7 @@ for d in runs[:2]:
     y = d["y"][d["pulse_at"]:d["pulse_at"] + 4]
     print(f"u2 = {d['u2']:.1f}: y = " + " ".join(f"{v:+.2f}" for v in y) + " ...")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Every length is right. The two shortest pulses are not clean switches, though: they
 # decay rather than switch off. After a one-step pulse the output is still at 0.16 the
 # next step, and a two-step pulse's second step reaches only 0.33 before the output
@@ -767,7 +767,7 @@ for d in runs[:2]:
 # gap), and rules out generating text or predicting the next step, where the future is
 # not there yet.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig, axes = subplots(1, 2, figsize=(10.5, 3.7))
 panels = {"stacked: two layers, each with its own weights": {"layers": 2},
           "bidirectional: a forward and a backward chain": {"bidirectional": True}}
@@ -783,7 +783,7 @@ show(fig, "Two diagrams over 4 steps. Left, stacked: two RNN layers, each with i
 # A bidirectional layer is nothing more than two ordinary RNNs and a flip of the time
 # axis. Change only the **last** input and see which states at step 0 notice:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fwd, bwd = rl.RNN(D=3, H=4, rng=1), rl.RNN(D=3, H=4, rng=2)
 X = rng.standard_normal((5, 1, 3))                      # (T, B, D)
 X_changed = X.copy()
@@ -807,7 +807,7 @@ print(f"parameters: one RNN {fwd.n_params}, a bidirectional layer {2 * fwd.n_par
 # learned gain asks for more). Below, the pre-activations of a network with over-large
 # weights, before and after normalization ($g = 1$, $s = 0$):
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 big = rl.RNN(D=3, H=16, init="normal", rng=3)
 big["W_hh"] = 3.0 * big["W_hh"]                         # far too large: tanh saturates
 tr_big = big.forward(X)
@@ -829,7 +829,7 @@ show(fig, f"Two bar charts of the 16 pre-activations a_3 of a network whose W_hh
      f"{(np.abs(a) > 2).sum()} of 16 units lie beyond them. Right, layer-normalized: "
      f"{(np.abs(a_norm) > 2).sum()} of 16.")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Recap
 #
 # - A sequence model needs a **state**: a summary of the past that is updated at every
@@ -866,7 +866,7 @@ show(fig, f"Two bar charts of the 16 pre-activations a_3 of a network whose W_hh
 #    wrong with very long sentences?
 # 5. Why can a bidirectional RNN not be used to generate text one character at a time?
 
-# %% [markdown] jupyter={"source_hidden": true} tags=["solution"]
+# %% [markdown] jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
 # **Answers** (one way to see each; yours may be better).
 #
 # 1. With $0.9\,I$ the first **n** fades more slowly and is still clearly there at step

@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # Chapter 2 · Backpropagation through time
 #
 # Chapter 1 unrolled a recurrent network into a deep feed-forward network whose layers
@@ -44,7 +44,7 @@
 # **Time:** 60 to 90 minutes. **You need:** Chapter 1, backpropagation in a feed-forward
 # network, numpy. Run the cells from top to bottom; the exercises check themselves.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # %matplotlib inline
 import time
 
@@ -64,7 +64,7 @@ from rnnlab.tasks import counting, counting_accuracy
 from rnnlab.train import train
 from rnnlab.widgets import BPTTExplorer
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Forward, loss over the steps, backward
 #
 # We use the vanilla RNN of Chapter 1 with an output at every step:
@@ -93,7 +93,7 @@ print(f"their sum {per_step.sum():.3f} = the loss rl.bptt computes {res.loss:.3f
 for name in model.params.names():
     print(f"d{name:<5} shape {str(res.grads[name].shape):>7}   (the shape of {name})")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. The backward pass on the unrolled graph
 #
 # Walk the unrolled graph from right to left. The state $h_t$ influences the loss in two
@@ -115,7 +115,7 @@ for name in model.params.names():
 # and along the arcs from each state back to the one before. Their widths follow the size
 # of what they carry (on a log scale), for the network above.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 dY = rl.mse(trace.Y, target)[1]                         # dL/dy_t, (T, B, O)
 from_output = dY @ model["W_hy"].T                      # the first part, (T, B, H)
 sent_back = np.zeros((T, B, H))                         # what step t sends to step t-1
@@ -144,7 +144,7 @@ show(fig, f"Diagram of the RNN unrolled over {T} steps with the gradient as red 
      f"one before, their widths following the size of what they carry on a log scale. "
      f"|dL/dh_t| is {dh_sizes[-1]:.3f} at step {T - 1} and {dh_sizes[0]:.3f} at step 0.")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Every state collects its output's gradient plus what the next step sends back. The
 # arcs carry the part from step $t+1$: its size depends on $\tanh'$ and on $W_{hh}$,
 # which is where Chapter 3 begins. The last arc, out of $h_0$, goes into the initial
@@ -171,7 +171,7 @@ def rnn_step_backward(dh, cache):
 
 check_rnn_step_backward(rnn_step_backward)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
 def rnn_step_backward_solution(dh, cache):
     """One step of the tanh RNN backward: dh (B, H) -> (dx, dh_prev, dW_xh, dW_hh, db_h)."""
     da = dh * (1 - cache.h ** 2)                        # back through tanh, (B, H)
@@ -185,7 +185,7 @@ def rnn_step_backward_solution(dh, cache):
 
 check_rnn_step_backward(rnn_step_backward_solution, solution=True)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 1b: the loop over time
 #
 # Now the whole backward pass. Write `rnn_backward(dH, caches)`: `dH` $(T, B, H)$ holds
@@ -204,7 +204,7 @@ def rnn_backward(dH, caches):
 
 check_rnn_backward(rnn_backward)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
 def rnn_backward_solution(dH, caches):
     """BPTT for a tanh RNN: dH (T, B, H) from the outputs -> (dX, dh_init, dW_xh, dW_hh, db_h)."""
     T = len(caches)
@@ -224,7 +224,7 @@ def rnn_backward_solution(dH, caches):
 
 check_rnn_backward(rnn_backward_solution, solution=True)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. Why the gradient of a shared weight is a sum
 #
 # In the unrolled picture each step has its own copy of $W_{hh}$. If the copies were
@@ -239,7 +239,7 @@ check_rnn_backward(rnn_backward_solution, solution=True)
 # Below, the $T = 5$ contributions to one entry of $dW_{hh}$, and their running sum
 # from the right, as the backward pass adds them.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 Hs = trace.states["h"]                                   # (T, B, H)
 H_prev = np.concatenate([h_init[None], Hs[:-1]])        # h_{t-1} for every t
 dA = res.dh * (1 - Hs ** 2)                              # dL/da_t, (T, B, H)
@@ -274,11 +274,11 @@ show(fig, f"Bar chart of each step's contribution to dW_hh[0, 1], t = 0 to {T - 
 # (the relative error of $g$ against $g/T$ is $(T-1)/(T+1)$, printed below for our
 # $T = 5$).
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 print(f"relative error between dW_hh and dW_hh / T for T = {T}: "
       f"{rl.relative_error(res.grads['W_hh'], res.grads['W_hh'] / T):.2f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. The initial state is a parameter too
 #
 # The chain of states starts at $h_{-1}$. Most code sets it to zeros, but nothing stops
@@ -302,7 +302,7 @@ print(f"dL/dh_(-1) for sequence 0: " + "  ".join(f"{v:+.4f}" for v in dh_init[0]
 print(f"centred differences agree to better than 1e-8: "
       f"{rl.relative_error(dh_init, numeric) < 1e-8}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. The chain of Jacobians
 #
 # How much does $h_{t-1}$ move $h_t$? Differentiating $h_t = \tanh(x_t W_{xh} + h_{t-1}
@@ -338,7 +338,7 @@ for radius in (0.9, 1.5):
 for n, k in enumerate(lags):
     print(f"{k:>4}  " + "  ".join(f"{norms[r][n]:>12.1e}" for r in (0.9, 1.5)))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # In this example, with radius 0.9 the product shrinks geometrically: the loss at the
 # end of the sequence hardly reaches 40 steps back. With 1.5 it shrinks too, more slowly,
 # because large weights push $h_t$ towards $\pm 1$ where $\tanh' = 1 - h_t^2$ is small. Whether the
@@ -359,7 +359,7 @@ for k in range(1, 11):
 agree = np.allclose(r.dh[-1, 0] @ P, r.dh[-11, 0], rtol=1e-10, atol=1e-14)
 print(f"dL/dh_(T-1) times the product of 10 Jacobians equals rl.bptt's dL/dh_(T-11): {agree}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Explore: the gradient through time
 #
 # The explorer shows the smallest network again, one unit ($W_{xh} = W_{hy} = 1$,
@@ -392,15 +392,15 @@ print(f"dL/dh_(T-1) times the product of 10 Jacobians equals rl.bptt's dL/dh_(T-
 #    weight flips the gradient's sign at every step back. That is Chapter 3's question in
 #    one slider.
 
-# %% tags=["nbval-ignore-output"]
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 explorer = BPTTExplorer(T=12, rng=0)
 explorer
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The numbers behind the picture for the default setting and for the suggestions above,
 # computed without moving the explorer:
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 settings = [{}, {"step": 9}, {"loss": "last step"}, {"k": 1}, {"k": 6}, {"k": 7}, {"k": 8},
             {"w_hh": 0.0, "loss": "last step"}, {"w_hh": 0.5, "loss": "last step"},
             {"w_hh": 1.0, "loss": "last step"}, {"w_hh": 1.5, "loss": "last step"},
@@ -410,7 +410,7 @@ for s in settings:
     print(f"W_hh {d['w_hh']:+.2f}, loss at {d['loss']}, k = {d['k']}, back to t = {d['step']}:")
     print(f"    {explorer.note_for(d)}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. Gradient checking
 #
 # A backward pass has many places for a slip, and a slightly wrong gradient often still
@@ -444,7 +444,7 @@ for s in settings:
 # one entry at a time (`np.ndindex(w.shape)` visits them all), and put every entry back.
 # Choose the default step `eps` yourself. Then write `relative_error(a, b)`.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def numerical_gradient(f, w, eps=...):
     """Centred differences: the gradient of f() (a number) with respect to the array w."""
     raise NotImplementedError  # your code here
@@ -457,7 +457,7 @@ def relative_error(a, b):
 
 check_gradient_check(numerical_gradient, relative_error)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
 def numerical_gradient_solution(f, w, eps=1e-6):
     """Centred differences: the gradient of f() (a number) with respect to the array w."""
     grad = np.zeros(w.shape)
@@ -480,7 +480,7 @@ def relative_error_solution(a, b):
 
 check_gradient_check(numerical_gradient_solution, relative_error_solution, solution=True)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### How small should $\varepsilon$ be, and why float64?
 #
 # Below, the relative error between `rl.bptt`'s $dW_{hh}$ and centred differences, for
@@ -491,7 +491,7 @@ check_gradient_check(numerical_gradient_solution, relative_error_solution, solut
 # The exact values depend on your CPU; the printed claims do not. (One network and one
 # batch: an example of what every float64 and float32 gradient check meets.)
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 steps = 10.0 ** -np.arange(1, 13)
 best = {}
 fig, ax = subplots(figsize=(7, 3))
@@ -524,7 +524,7 @@ show(fig, f"Log-log chart of the relative error of the numerical gradient of W_h
 # buggy_rnn`) when its backward pass forgets the path from step $t+1$, against the
 # right ones.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 report = rl.gradcheck(model, X[:3], target[:3])
 print(f"rl.gradcheck on the model of section 1: all {len(report)} arrays agree: {report.ok}")
 seq = buggy_rnn.counting_sequence(10)
@@ -536,7 +536,7 @@ for name in ("W_xh", "W_hh"):
     print(f"d{name} without the path from step t+1: relative error "
           f"{rl.relative_error(g_bug[name], g_right[name]):.0e}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7. Find the bugs
 #
 # One widely read introduction to RNNs trains a small numpy network on exactly the task
@@ -553,7 +553,7 @@ for name in ("W_xh", "W_hh"):
 # bugs and their fixes are listed only in the hidden solution). One bug is not in the
 # gradients at all. Edit the code in this cell and run it again.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 def sigmoid(a):
     """Squash the pre-activations of the hidden units."""
     e = np.exp(a - a.max())
@@ -595,7 +595,7 @@ def update(p, g, lr):
 
 check_find_the_bugs(loss_fn, update)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
 def sigmoid_solution(a):
     """The logistic sigmoid, unit by unit (bug 1: the original was a softmax)."""
     return 1 / (1 + np.exp(-a))
@@ -650,7 +650,7 @@ check_find_the_bugs(loss_fn_solution, update_solution, solution=True)
 # off) against the original, both trained for 300 chunks of 9 numbers with the same
 # learning rate (one run each, from the same seed: an example, not a finding):
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 start = time.perf_counter()
 fixed = buggy_rnn.train_counting(buggy_rnn.loss_and_grads, buggy_rnn.update)
 broken = buggy_rnn.train_counting(
@@ -681,7 +681,7 @@ show(fig, f"Line chart on a log scale of the cross-entropy per step against the 
 # is still right for 89% of the numbers: a glance at the predictions would not reveal
 # the bugs. A gradient check does.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8. Truncated BPTT
 #
 # Full BPTT walks back over the whole sequence for every update. For a text of a million
@@ -702,7 +702,7 @@ show(fig, f"Line chart on a log scale of the cross-entropy per step against the 
 # 5 networks of 8 units (seeds 0 to 4; $W_{hh}$ orthogonal, scaled to spectral radius
 # 0.9), each on its own 4 sequences of 64 steps:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 ks = (1, 2, 4, 8, 16, 32, 64)
 n_seeds = 5
 trunc_errors = {"chunk": [], "window": []}               # [seed][k]
@@ -747,7 +747,7 @@ show(fig, f"Log-log chart of the relative error of dW_hh against k, {ks[0]} to {
      f"every doubling of k; windows fall below 1e-3 from k = {k_window} on, while chunks "
      f"at k = 32 still err by at least {chunk[:, i32].min():.1e}.")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Windows lose no more than chunks of the same length (every loss keeps $k$ steps of its
 # past), and at $k = T$ both are full BPTT. The two kinds differ most in *how fast* the
 # error falls. With windows, the dropped terms are only those that travel more than $k$
@@ -774,7 +774,7 @@ show(fig, f"Log-log chart of the relative error of dW_hh against k, {ks[0]} to {
 # the step caches; the weights are not counted). It reads them from the arrays' sizes, so
 # the count is exact.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 counter = rl.RNN(D=9, H=32, O=9, rng=0)                 # the counting task's size
 Ts = np.array([10, 100, 1_000, 10_000])
 kept = bptt_memory(counter, Ts)
@@ -805,7 +805,7 @@ for T_ in (100, 10_000):
     print(f"T = {T_:>6,}: {T_:>6,} states without checkpoints, "
           f"{checkpoint_states(T_, c):>4} with a checkpoint every {c} steps")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 10. The counting task, end to end, with the library
 #
 # Finally, the chapter's task with the library's tanh RNN: one-hot numbers in, a
@@ -827,7 +827,7 @@ except NotImplementedError:
     print("(your rnn_backward is not written yet: once it is, this cell compares it with "
           "rl.bptt on the counting network)")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 start = time.perf_counter()
 counter = rl.RNN(D=9, H=16, O=9, rng=0)
 history = train(counter, lambda rng: counting(18, 16, rng), Adam(lr=0.05), steps=150, rng=0)
@@ -846,7 +846,7 @@ show(fig, f"Line chart on a log scale of the cross-entropy per step against the 
      f"{'less than 1/100' if history.loss[-10:].mean() < history.loss[0] / 100 else 'more than 1/100'}"
      f" of the first step's.")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The task needs no memory at all (the next number depends only on the current one),
 # which makes it a good first test of a backward pass and a poor test of a recurrent
 # network. Tasks whose answer lies many steps back are where BPTT's products of
@@ -885,7 +885,7 @@ show(fig, f"Line chart on a log scale of the cross-entropy per step against the 
 #    state cost in time? Is there a network whose backward pass needs no stored states
 #    at all?
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
 # Answers to the questions
 #
 # 1. Each step back multiplies the gradient by (1 - h_t^2) W_hh. Small |W_hh| makes the
