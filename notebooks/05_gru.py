@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # Chapter 5 · The GRU, and the three cells compared
 #
 # The LSTM of [Chapter 4](04_lstm_gates.ipynb) keeps its memory on a lane of its own and
@@ -44,7 +44,7 @@
 # flow against the lag), numpy. Run the cells from top to bottom; the exercises check
 # themselves.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # %matplotlib inline
 import numpy as np
 
@@ -62,7 +62,7 @@ from rnnlab.widgets import CellsFlowExplorer, GRUGatesExplorer
 from rnnlab.widgets.flow import format_ratio
 from rnnlab.widgets.gru_gates import share_text
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. From the LSTM to the GRU
 #
 # Recall the LSTM's memory: $c_t = f_t \odot c_{t-1} + i_t \odot g_t$, read out as
@@ -102,7 +102,7 @@ from rnnlab.widgets.gru_gates import share_text
 # $\partial L/\partial h_t$ at every step; its ratio to the last step's is exactly
 # $z^k$.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 T = 60
 leaky = rl.GRU(D=1, H=1, O=1, rng=0)
 leaky["W_x"] = [[0.0, 0.0, 1.0]]          # r, z, n: only the candidate reads the input
@@ -134,7 +134,7 @@ print(f"z = sigmoid(4) = {z:.4f}: each step back keeps {z:.1%} of the gradient")
 # slips: the other convention's update, the reset in the wrong place, `b_hn` outside
 # the reset, the gates read in the wrong order.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def gru_step(x, h_prev, W_x, W_h, b, b_hn):
     """One GRU step, PyTorch's convention: x (B, D), h_prev (B, H) -> h (B, H)."""
     raise NotImplementedError  # your code here
@@ -142,7 +142,7 @@ def gru_step(x, h_prev, W_x, W_h, b, b_hn):
 
 check_gru_step(gru_step)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
 def gru_step_solution(x, h_prev, W_x, W_h, b, b_hn):
     """One GRU step, PyTorch's convention: x (B, D), h_prev (B, H) -> h (B, H)."""
     H = h_prev.shape[1]
@@ -156,7 +156,7 @@ def gru_step_solution(x, h_prev, W_x, W_h, b, b_hn):
 
 check_gru_step(gru_step_solution, solution=True)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. Two conventions for one cell
 #
 # The GRU is written in two ways, and both are everywhere.
@@ -184,7 +184,7 @@ check_gru_step(gru_step_solution, solution=True)
 # pinned at 1 ($b_r = 40$, so $\sigma(b_r + \dots)$ rounds to 1), then with the weights as
 # drawn.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 X = np.random.default_rng(1).standard_normal((12, 4, 2))   # T=12 steps, B=4, D=2
 pt = rl.GRU(D=2, H=3, O=1, rng=3)
 pt["b_r"] = 40.0                                           # r_t = 1: the reset does nothing
@@ -209,7 +209,7 @@ print(f"r as drawn (between {r.min():.2f} and {r.max():.2f} at step 5): the outp
 # and no choice of weights can make them coincide for every $h_{t-1}$ (a weight matrix
 # cannot know which unit's reset to apply to which sum).
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 rng = np.random.default_rng(4)
 h_prev = rng.uniform(-1, 1, (1, 3))
 W_hn = rng.standard_normal((3, 3))
@@ -242,7 +242,7 @@ def pytorch_to_chung(W_x, W_h, b, b_hn):
 
 check_pytorch_to_chung(pytorch_to_chung)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
 def pytorch_to_chung_solution(W_x, W_h, b, b_hn):
     """PyTorch-convention GRU weights -> Chung-convention (W_x, W_h, b)."""
     H = W_h.shape[0]
@@ -256,7 +256,7 @@ def pytorch_to_chung_solution(W_x, W_h, b, b_hn):
 
 check_pytorch_to_chung(pytorch_to_chung_solution, solution=True)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. What each cell costs
 #
 # Each gate is a small layer of its own: input weights $D \times H$, recurrent weights
@@ -293,7 +293,7 @@ print(f"PyTorch's count for the GRU at H = 16 (two biases per gate): "
 # rather than by building models; the check tries five budgets and names the classic
 # miscounts.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def matched_widths_mine(budget, D, O):
     """{"RNN": H, "LSTM": H, "GRU": H}: the widest of each cell within ``budget``."""
     raise NotImplementedError  # your code here
@@ -301,7 +301,7 @@ def matched_widths_mine(budget, D, O):
 
 check_matched_widths(matched_widths_mine)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
 def matched_widths_solution(budget, D, O):
     """{"RNN": H, "LSTM": H, "GRU": H}: the widest of each cell within ``budget``."""
     def count(cell, H):
@@ -328,7 +328,7 @@ for budget, D_, O_ in ((600, 2, 1), (1800, 51, 51), (12_500, 51, 51), (20_000, 2
     print(f"budget {budget:>6,} (D={D_}, O={O_}): " + ", ".join(
         f"{c} H={w[c]} ({param_count(c, D_, w[c], O_):,})" for c in CELLS))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. Explore: the GRU's gates
 #
 # One GRU unit, set by hand, reads an input with two pulses: $+1$ at steps 2 to 4 and
@@ -365,15 +365,15 @@ for budget, D_, O_ in ((600, 2, 1), (1800, 51, 51), (12_500, 51, 51), (20_000, 2
 #    pushes against it for 15 steps: $h_{19}$ keeps 48% of $h_4$ at $b_r = -6$ (what the
 #    copy alone keeps) and only 9% at $b_r = 6$.
 
-# %% tags=["nbval-ignore-output"]
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 gates = GRUGatesExplorer(T=36)
 gates
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The numbers behind the picture for the default setting and the suggestions, computed
 # without moving the explorer:
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 print(f"the copy alone at the start: z^15 = {gates.compute()['copy_alone']:.3f} of h_4\n")
 for s in [{}, {"convention": "Chung et al. 2014"},
           {"convention": "Chung et al. 2014", "b_z": -3.0, "w_xz": 6.0},
@@ -394,7 +394,7 @@ best = max(b_z_slider, key=lambda b: gates.compute(b_z=float(b))["held"])
 print(f"b_z that keeps the largest share of h_4 to step 19: {best:+.1f}")
 print(f"\nthe note at the start: {gates.note_for(gates.compute())}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. Explore: the gradient flow of the three cells
 #
 # Chapters 3 and 4 drew $\|\partial L/\partial h_t\|$ against the lag for one cell at a
@@ -416,11 +416,11 @@ print(f"\nthe note at the start: {gates.note_for(gates.compute())}")
 #    the LSTM), so a longer sequence only runs further down its line. The gate biases
 #    set the slope, and with it how far back a gradient can reach.
 
-# %% tags=["nbval-ignore-output"]
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 flow = CellsFlowExplorer(budget=600, rng=0)
 flow
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 print("widths:", ", ".join(f"{c} H={flow.widths[c]} ({flow.compute()['n_params'][c]} params)"
                            for c in CELLS))
 for s in [{}, {"update_bias": 2.0}, {"update_bias": 3.0}, {"update_bias": 4.0},
@@ -442,7 +442,7 @@ print("factor per step at T = 30, 40, ..., 150: " + ", ".join(
 # wherever their biases put them. What it gives is a path whose factor per step is a
 # gate value that training can push towards 1, cheaply, through one bias per unit.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. A small race: RNN, LSTM and GRU on long lags
 #
 # Chung, Gulcehre, Cho & Bengio (2014) compared tanh units, LSTM and GRU on polyphonic
@@ -486,7 +486,7 @@ print("factor per step at T = 30, 40, ..., 150: " + ", ".join(
 # no memory, and the budget goes to the one that does. Five seeds per cell; a run
 # *succeeds* when its final score on fresh test sequences reaches the task's goal.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 for t in study.TASKS.values():
     w = matched_widths(t.budget, t.D, t.O)
     print(f"{t.title:<28} budget {t.budget:>6,} (H: " + ", ".join(f"{c} {w[c]}" for c in CELLS)
@@ -506,7 +506,7 @@ print(f"LSTM biases added to PyTorch's initialization: forget {LSTM_BIASES['forg
 # shared with other jobs, its load average printed below, so the times are only a rough
 # guide):
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 results = study.load()
 print(results.table())
 print(f"\nthe whole study: {len(results.tasks) * len(results.cells) * len(results.seeds)} "
@@ -514,7 +514,7 @@ print(f"\nthe whole study: {len(results.tasks) * len(results.cells) * len(result
       f"in {results.total_seconds / 60:.1f} min; load average "
       f"{results.load_average[0]:.1f} at the start, {results.load_average[1]:.1f} at the end")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 drawing = plot_study(results)
 titles = {name: study.TASKS[name].title for name in results.tasks}
 show(drawing.fig, f"Three panels, one per task ({'; '.join(titles.values())}): the test score "
@@ -524,12 +524,12 @@ show(drawing.fig, f"Three panels, one per task ({'; '.join(titles.values())}): t
          f"{titles[name]}: " + ", ".join(f"{c} {results.solved(name, c)}" for c in results.cells)
          for name in results.tasks) + ".")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The lines are the mean test score over the five seeds at each evaluation step, the
 # bands the lowest and highest seed, the dotted line the goal. The numbers behind the
 # claims below:
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 n = len(results.seeds)
 for name in results.tasks:
     print(f"{name:<9} solved of {n}: " + ", ".join(f"{c} {results.solved(name, c)}"
@@ -539,7 +539,7 @@ for cell in ("LSTM", "GRU"):
     steps = [s for s in first[cell] if s is not None]
     print(f"long lag, {cell}: the solved runs reached the goal at steps {steps}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # What the five seeds per cell say:
 #
 # - **Tanh units lose where the lag is long.** The RNN solves none of its 5 runs on the
@@ -561,7 +561,7 @@ for cell in ("LSTM", "GRU"):
 # these numbers (Jozefowicz et al. tuned every architecture separately). Treat the
 # table as an experiment you can rerun and change, not as a verdict on the cells.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why the LSTM needs its biases: a saturating cell
 #
 # The same study with the LSTM's forget bias at 1 and no input bias (Jozefowicz et al.'s
@@ -588,7 +588,7 @@ for cell in ("LSTM", "GRU"):
 # with $x$ and of those that began with $y$. It is 0 when the last state has forgotten
 # the first symbol, and about 2 when some unit reads $+1$ for one and $-1$ for the other.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 sat = plot_saturation(results)
 runs = {"failing": results.failing,
         "study": {q: getattr(results, q)["long_lag"][results.cells.index("LSTM")]
@@ -604,7 +604,7 @@ show(sat.fig, f"Two panels against the training step, one thin line per run of t
      f"the failing recipe and at least {runs['study']['gap'][:, early].min():.0e} with the "
      f"study's.")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 steps = results.eval_steps["long_lag"]
 lstm = results.cells.index("LSTM")
 recipes = {"forget +1 alone (failing)": (results.failing["max_c"], results.failing["gap"],
@@ -624,7 +624,7 @@ solved_ll = recipes["forget +3, input -3 (study)"][2]
 print(f"recall gap at step {steps[-1]} of the {int(solved_ll.sum())} solved runs: "
       f"{gap_study[solved_ll, -1].min():.2f} to {gap_study[solved_ll, -1].max():.2f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # What the two recipes show, run by run:
 #
 # - **The cell saturates with either recipe.** Every run starts with $\max |c_t|$ below
@@ -645,7 +645,7 @@ print(f"recall gap at step {steps[-1]} of the {int(solved_ll.sum())} solved runs
 # average of old state and a $\tanh$ candidate, so it cannot grow past 1, and its copy
 # path does not pass through a flat $\tanh$.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### A slice, rerun live
 #
 # The first 150 of the long-lag race's 1,000 steps, seed 0, rerun here for the RNN and
@@ -654,7 +654,7 @@ print(f"recall gap at step {steps[-1]} of the {int(solved_ll.sum())} solved runs
 # amplifies rounding, so your curve may differ in detail from ours; the verdicts below
 # hold on any machine (we checked them with seeds 0 to 9).
 
-# %% tags=["nbval-ignore-output"]
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
 SLICE = 150
 live = LiveCurves(["RNN", "GRU"], SLICE, "training loss", colors=CELL_COLORS, every=10)
 slice_runs = {}
@@ -681,7 +681,7 @@ print(f"the RNN's loss stays above 0.5, near ln 2 = {np.log(2):.3f} (a coin toss
       f"x and y): {last_loss['RNN'] > 0.5}")
 print(f"the GRU's loss ends below a tenth of the RNN's: {last_loss['GRU'] < 0.1 * last_loss['RNN']}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7. The course in four ideas
 #
 # 1. **Unrolling** ([Chapter 1](01_unrolling.ipynb)). A recurrent network is one cell
@@ -699,7 +699,8 @@ print(f"the GRU's loss ends below a tenth of the RNN's: {last_loss['GRU'] < 0.1 
 #    gate value, $f_t$ or $z_t$, instead of a weight matrix and a squashing slope; the
 #    network learns to hold it near 1 for as long as it must remember. The price is
 #    parameters (3 or 4 blocks instead of 1) and time per step.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Recap
 #
 # - The GRU merges the LSTM's forget and input gates into one update gate $z$, drops the
@@ -721,7 +722,8 @@ print(f"the GRU's loss ends below a tenth of the RNN's: {last_loss['GRU'] < 0.1 
 # - An LSTM can saturate its cell and lose a long-lag memory before it has learned it:
 #   with forget bias 1 alone it solved none of 5 long-lag runs, with forget $+3$ and
 #   input $-3$ it solved 4.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Where to go next
 #
 # - **PyTorch.** `model.to_torch()` gives the weights of any rnnlab RNN, LSTM or GRU (in
@@ -733,7 +735,8 @@ print(f"the GRU's loss ends below a tenth of the RNN's: {last_loss['GRU'] < 0.1 
 #   computes; a gradient then reaches step $t - k$ in one hop instead of $k$. It began as
 #   an addition to recurrent encoder-decoders (Bahdanau, Cho & Bengio 2014) and became,
 #   without the recurrence, the Transformer (Vaswani et al. 2017).
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Questions to think about
 #
 # 1. With $z_t = 1$ at every step, what does a GRU compute, and what gradient reaches its
@@ -749,7 +752,7 @@ print(f"the GRU's loss ends below a tenth of the RNN's: {last_loss['GRU'] < 0.1 
 # 5. The GRU's gradient flow at initialization fell faster than the RNN's. Does that
 #    predict that the GRU trains worse? What does the race say?
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
 # Answers to the questions
 #
 # 1. h_t = h_{t-1}: the state never changes, so the output is constant. The gradient
