@@ -7,6 +7,7 @@ step's budget covers its measured cells; every setting is a value its control ca
 every mistake of every check's catalogue is listed, and no catalogue is left out.
 """
 import math
+import re
 from pathlib import Path
 
 import matplotlib
@@ -108,6 +109,26 @@ def test_guide_states_each_note_and_every_catalogued_mistake(chapter, generated,
             assert found
             missing = [m for m in found if f"- {escape(m)}" not in text]
             assert not missing, (step.check, missing)
+
+
+NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?|(?<=_)\d+")
+
+
+def _numbers(text):
+    return {float(n) for n in NUMBER.findall(text)}
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.notebook)
+def test_numbers_in_questions_are_the_settings_or_the_notes(chapter, explorers):
+    """A question may name a number only if it is one of its setting's values or one the
+    explorer's note prints at that setting (so "close to 1" is said where the note says it)."""
+    for step in chapter.steps:
+        if isinstance(step, Live):
+            ex = explorers[chapter.notebook, step.explorer]
+            for ask in step.asks:
+                note = ex.note_for(ex.compute(**ask.setting))
+                known = {float(v) for v in ask.setting.values() if not isinstance(v, str)}
+                assert _numbers(ask.question) <= known | _numbers(note), (ask, note)
 
 
 def test_every_catalogue_and_every_check_is_in_a_guide():

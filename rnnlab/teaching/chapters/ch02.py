@@ -21,8 +21,8 @@ CHAPTER = Chapter(2, "02_bptt", (
         Ask({"loss": "last step"}, "Only the last output has a loss: how much of its error "
             "reaches step 0?"),
         Ask({"k": 1}, "Truncate to one step: how wrong is dW_hh now?"),
-        Ask({"loss": "last step", "w_hh": 1.0}, "Which W_hh carries the error furthest: "
-            "0.5, 1 or 2? Try 1 first."),
+        Ask({"loss": "last step", "w_hh": 1.0}, "Which W_hh carries the error furthest "
+            "back? Start with 1."),
         Ask({"loss": "last step", "w_hh": 2.0}, "And at 2?", plans=(90,)),
     ), kwargs=dict(T=12, rng=0)),
     Present("6. Gradient checking", "centred differences, a relative error, float64"),

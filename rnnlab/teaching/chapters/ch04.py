@@ -43,8 +43,8 @@ CHAPTER = Chapter(4, "04_lstm_gates", (
             "cliff", plans=(90,)),
     Live("GateSurfaceExplorer", (
         Ask({"b_f": 0.0, "b_i": -6.0}, "Keep bias 0: where on the surface are we?"),
-        Ask({"b_f": 10.0, "b_i": -10.0}, "The biases of the cell wired in section 4: "
-            "where now?"),
+        Ask({"b_f": 10.0, "b_i": -10.0}, "The hand-wired cell's biases, b_f = 10 and "
+            "b_i = -10: where now?"),
     ), plans=(90,)),
     Present("10. History, and what the forget bias does", plans=(90,)),
     Present("11. The adding problem", "the starting biases decide whether training leaves "
