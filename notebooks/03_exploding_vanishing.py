@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # Chapter 3 · Exploding and vanishing gradients
 #
 # [Chapter 2](02_bptt.ipynb) ended with a warning: every step back through time
@@ -42,7 +42,7 @@
 # **Time:** 60 to 90 minutes. **You need:** Chapter 2 (BPTT and the chain of Jacobians),
 # numpy. Run the cells from top to bottom; the exercises check themselves.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # %matplotlib inline
 import numpy as np
 
@@ -64,7 +64,7 @@ from rnnlab.widgets import BifurcationExplorer, CliffExplorer, GradientFlowExplo
 from rnnlab.widgets.flow import format_ratio
 from rnnlab.words import at_step
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Repeated multiplication
 #
 # Take a number and multiply it by itself a hundred times. If it is a little below 1 the
@@ -82,20 +82,20 @@ for factor in (0.99, 1.01, 0.9, 1.1):
 # factors above; the vertical axis is logarithmic, so a straight line is exponential
 # growth or decay.
 
-# %% tags=["nbval-ignore-output"]
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 repeat = RepeatExplorer()
 repeat
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The numbers behind the picture, for a few settings (computed without moving the
 # explorer):
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 for f, n in ((0.99, 100), (1.01, 100), (0.9, 300), (1.5, 300)):
     d = repeat.compute(factor=f, steps=n)
     print(f"{f}^{n} = {d['final']:.2g}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. Activation derivatives and products of Jacobians
 #
 # Going back one step through $h_t = f(a_t)$, $a_t = x_t W_{xh} + h_{t-1} W_{hh} + b_h$
@@ -108,7 +108,7 @@ for f, n in ((0.99, 100), (1.01, 100), (0.9, 300), (1.5, 300)):
 # bounded. The largest, $\gamma = \max_a f'(a)$, is $1/4$ for the sigmoid, $1$ for
 # $\tanh$ and $1$ for ReLU (whose slope is 0 or 1):
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 a = np.linspace(-6, 6, 1201)
 s = rl.sigmoid(a)
 slopes = {"sigmoid'": s * (1 - s), "tanh'": 1 - np.tanh(a) ** 2, "relu'": (a > 0) * 1.0}
@@ -135,7 +135,7 @@ show(fig, "Line chart of the slopes f'(a) of three activations for a from -6 to 
 # Below, a random tanh RNN of 8 units reads 60 steps. We build the product of Jacobians
 # over the last $k$ steps by hand, as in Chapter 2, and compare its norm with the bound.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 H8, T_long = 8, 60
 net = rl.RNN(3, H8, init="normal", rng=2)               # W_hh ~ N(0, 1/H)
 X_long = np.random.default_rng(1).standard_normal((T_long, 1, 3))
@@ -162,7 +162,7 @@ show(fig, f"Log-scale line chart against the span k from 1 to {T_long - 1}: the 
      f"product of k Jacobians goes from {product[0]:.1e} to {product[-1]:.1e}, while the "
      f"dotted bound (gamma sigma_max)^k goes from {bound[0]:.1e} to {bound[-1]:.1e}.")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The bound holds everywhere, but it is loose: this $W_{hh}$ has $\sigma_{\max}$ above 1,
 # so the bound grows, while the real product shrinks. The slopes $1 - h_t^2$ are mostly
 # well below 1, and the directions that $W_{hh}^\top$ stretches are not the ones the
@@ -189,7 +189,7 @@ show(fig, f"Log-scale line chart against the span k from 1 to {T_long - 1}: the 
 # several scales: the measured ratio $\|\partial L/\partial h\|$ at lag 50 over lag 0
 # (`rnnlab.flow.gradient_flow`, loss at the last step), against the theory.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 print(f"{'act':8s} {'scale':>6s} {'sigma_max':>10s} {'gamma sigma':>12s} {'lag-50 ratio':>13s}"
       f"  theory")
 for act in ("tanh", "sigmoid"):
@@ -213,14 +213,14 @@ for act in ("tanh", "sigmoid"):
 # This matrix has $\rho = 0.9$ but $\sigma_{\max}$ above 3: its powers first grow, then
 # decay for good.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 W_lin = np.array([[0.9, 3.0], [0.0, 0.9]])
 _, sg, rh = jacobian_bound(W_lin, "tanh")
 print(f"sigma_max = {sg:.2f}, rho = {rh:.2f}")
 for k in (1, 5, 20, 100, 300):
     print(f"||(W^T)^{k}|| = {np.linalg.norm(np.linalg.matrix_power(W_lin.T, k), 2):.2g}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. Explorer: the gradient flow of a real RNN
 #
 # A 16-unit RNN reads $T$ steps of random input; the loss sits at the last step. The
@@ -243,14 +243,14 @@ for k in (1, 5, 20, 100, 300):
 #    $1.8\times 10^{308}$, marked with x on the top edge and named in the note.
 # 5. **sigmoid**, scale 0.05, $T = 300$: the gradient underflows to exactly 0.
 
-# %% tags=["nbval-ignore-output"]
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 flow_explorer = GradientFlowExplorer()
 flow_explorer
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The numbers behind the picture for the suggestions above:
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 defaults = {"activation": "tanh", "init": "orthogonal", "scale": 1.0, "T": 100}   # the defaults
 for s in [{}, {"init": "identity"}, {"activation": "sigmoid", "scale": 3.0},
           {"activation": "relu", "init": "random", "scale": 2.0, "T": 300},
@@ -263,7 +263,7 @@ for s in [{}, {"init": "identity"}, {"activation": "sigmoid", "scale": 3.0},
           f"sigma_max {d['sigma_max']:.3g}, rho {d['rho']:.3g}, gamma sigma_max "
           f"{d['gamma_sigma']:.3g}; lag {d['T'] - 1} vs lag 0: {what}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 3: predict from $W_{hh}$ alone
 #
 # Six recurrent matrices with their activations ("linear" means no squashing at all).
@@ -280,7 +280,7 @@ for label, (W, act) in PREDICT_CASES.items():
 predictions = {"A": ..., "B": ..., "C": ..., "D": ..., "E": ..., "F": ...}
 check_predictions(predictions)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
 predictions_solution = {}
 for label, (W, act) in PREDICT_CASES.items():
     g, sg, rh = case_numbers(W, act)                  # gamma, sigma_max, spectral radius
@@ -290,7 +290,7 @@ for label, (W, act) in PREDICT_CASES.items():
         predictions_solution[label] = "vanishes" if g * sg < 1 else "cannot tell"
 check_predictions(predictions_solution, solution=True)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. Pascanu's one-unit network and its cliff
 #
 # The smallest network with the problem has one unit and no input (Pascanu et al. 2013,
@@ -304,7 +304,7 @@ check_predictions(predictions_solution, solution=True)
 # `rnnlab.cliff.one_unit_loss(w, b)` computes $L$ and its exact gradient for whole grids
 # of $(w, b)$ at once. Here is the loss over $w \in [0, 10]$, $b \in [-6, 0]$:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 surface = cliff_surface()                                # 201 x 151 grid, one call
 fig, ax = subplots(figsize=(7, 4))
 plot_cliff_map(ax=ax, surface=surface)
@@ -325,7 +325,7 @@ show(fig, "Colour map of the loss of the one-unit network over w from 0 to 10 an
 # down to the low one. $s(x_{50})$, and with it the loss, jumps across the line. That is
 # the wall.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 print(f"the wall starts at w = 1/s'(0.5) = {wall_w_min():.2f}")
 for w in (6.0, 8.0):
     b_wall = float(wall_b(w))
@@ -336,13 +336,13 @@ for w in (6.0, 8.0):
 # %% [markdown]
 # Seen in 3-D from the low side, the wall is unmistakable:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 d3 = plot_cliff_3d()
 d3.ax.set_title("the cliff: loss over (w, b)")
 show(d3.ax.figure, "The same loss as a 3-D surface over (w, b), seen from the low side: a "
      "floor, and along the wall a sheer step up to the high side.")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # How steep is the wall itself? The gradient at the wall grows like
 # $(w\, s'(0.5))^{50}$ inside a band far too thin for the map's grid. Just off the band the
 # trajectory leaves the unstable point early and settles on an attractor, where the
@@ -367,7 +367,7 @@ def one_unit_grad(w, b):
 
 check_one_unit_grad(one_unit_grad)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
 def one_unit_grad_solution(w, b):
     """(dL/dw, dL/db) of x_t = w s(x_{t-1}) + b, x_0 = 0.5, L = (s(x_50) - 0.7)^2."""
     x = [0.5]
@@ -386,7 +386,7 @@ def one_unit_grad_solution(w, b):
 
 check_one_unit_grad(one_unit_grad_solution, solution=True)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. The dynamical-systems view
 #
 # Forget training for a moment and look at the unit as a dynamical system. Its fixed
@@ -396,7 +396,7 @@ check_one_unit_grad(one_unit_grad_solution, solution=True)
 # to cross the diagonal three times for some $b$: two attractors with an unstable point
 # between them, the boundary of their **basins of attraction**. At $w = 5$:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 lo, hi = fold_range(5.0)
 print(f"w = 5: two attractors for b in ({lo:.2f}, {hi:.2f})")
 for b in (-2.8, -2.5, -2.2):
@@ -423,7 +423,7 @@ show(fig, "Two panels for w = 5, b = -2.5. Left: the map f(x) = w s(x) + b again
      f"above 0 end at {' to '.join(ends['above'])}, those below 0 at "
      f"{' to '.join(ends['below'])}, and the start at 0 stays at {ends['at'][0]}.")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # As $b$ moves past either end of that range, an attractor and the unstable point meet
 # and vanish: a **bifurcation**. Then every start flows to the one remaining attractor,
 # though not at once: a run that passes where the lost pair used to be lingers there, and
@@ -438,22 +438,22 @@ show(fig, "Two panels for w = 5, b = -2.5. Left: the map f(x) = w s(x) + b again
 # Move $b$ and $w$ below, and the start $x_0$ (thick line): watch fixed points appear
 # and disappear, and the trajectories switch attractor.
 
-# %% tags=["nbval-ignore-output"]
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
 bifurcation = BifurcationExplorer()
 bifurcation
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The numbers behind the picture, across the fold range at $w = 5$ (from $x_0 = 0.5$),
 # and how many of the eight runs are within 0.01 of an attractor after 30 steps:
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 for b in (-2.7, -2.6, -2.5, -2.4, -2.3):
     d = bifurcation.compute(w=5.0, b=b, x0=0.5)
     arrived = sum(min(abs(e - p.x) for p in d["points"] if p.stable) <= 0.01 for e in d["ends"])
     print(f"b = {b}: {d['n_stable']} attractor(s); x_0 = 0.5 ends at {d['ends'][-1]:+.2f}; "
           f"{arrived} of {len(d['ends'])} runs have arrived")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7. Gradient descent on the cliff, and clipping
 #
 # Now train the one-unit network: plain gradient descent from a start point, with a
@@ -472,14 +472,14 @@ for b in (-2.7, -2.6, -2.5, -2.4, -2.3):
 # learning rate, the number of steps and the clipping. The thick red segment is the
 # longest step.
 
-# %% tags=["nbval-ignore-output"]
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 cliff = CliffExplorer()
 cliff
 
 # %% [markdown]
 # The default start, with each kind of clipping (threshold 1):
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 for clip in ("off", "norm", "elementwise"):
     d = cliff.compute(w0=4.5, b0=-2.0, lr=0.5, steps=40, clip=clip, threshold=1.0)
     i = d["biggest"]
@@ -490,7 +490,7 @@ for clip in ("off", "norm", "elementwise"):
           f"||g|| before step {i}: {d['grad_norm'][:i].max():.2g}; ||g|| over the last 5 steps "
           f"below 1e-6: {d['grad_norm'][-5:].max() < 1e-6}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Without clipping, step 11 hits the wall (with a gradient more than 30 times larger than
 # any before it) and lands far off the map on a plateau. Norm
 # clipping shortens that one step and the descent goes on to a low loss. Elementwise
@@ -512,7 +512,7 @@ def clip_by_norm(grads, threshold):
 
 check_clip_by_norm(clip_by_norm)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
 def clip_by_norm_solution(grads, threshold):
     """grads: list of arrays -> list of new arrays with global norm at most threshold."""
     norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))  # ONE norm over all arrays
@@ -523,7 +523,7 @@ def clip_by_norm_solution(grads, threshold):
 
 check_clip_by_norm(clip_by_norm_solution, solution=True)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The library's versions, `rl.clip_global_norm` and `rl.clip_elementwise`, work in place
 # on a model's gradients; `rl.train(..., clip=("norm", 1.0))` or `clip=("value", 5.0)`
 # applies them at every step.
@@ -572,7 +572,7 @@ check_clip_by_norm(clip_by_norm_solution, solution=True)
 # rnnlab, made by `python -m rnnlab.experiments.remedies` (seeded; it prints the table
 # below and the time it took).
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 study = remedies.load_results()
 n_seeds, lags = study["seeds"], study["lags"]
 cpu = study["cpu_seconds"]
@@ -586,7 +586,7 @@ print(f"median ||g|| per run, the median over runs: default init {median[0]:.2f}
 print()
 print(remedies.success_table(study))
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 drawing = plot_reach(study)
 show(drawing.fig, f"Line chart of the share of the {n_seeds} seeds that succeeded against the "
      f"lag ({', '.join(f'{g:g}' for g in lags)}, on a log axis), one line per remedy. The "
@@ -598,7 +598,7 @@ show(drawing.fig, f"Line chart of the share of the {n_seeds} seeds that succeede
 # remedy is the longest lag up to which it succeeds in at least 4 of the 5 seeds at every
 # lag tried:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 reaches = {label: remedies.reach(study, label) for label in study["labels"]}
 for label, r in reaches.items():
     print(f"{label:34s} reach: lag {r}")
@@ -616,7 +616,7 @@ failed = study["accuracy"][study["accuracy"] < remedies.SUCCESS]
 print(f"{failed.size} runs failed; their test accuracy lies between {failed.min():.1%} and "
       f"{failed.max():.1%}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # What the table says, remedy by remedy (5 seeds per cell throughout):
 #
 # - **Clipping does not extend the reach.** With or without it the default-init tanh
@@ -647,7 +647,7 @@ print(f"{failed.size} runs failed; their test accuracy lies between {failed.min(
 # (the range printed above). Here is what clipping does for the IRNN at lag 39: the
 # largest gradient norm (before clipping) in each 20 steps, one line per seed.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 drawing = plot_clip_curves(study)
 raw = [g for k, g in study["curves"].items() if k.startswith("curve_1_")]
 clipped = [g for k, g in study["curves"].items() if k.startswith("curve_0_")]
@@ -678,7 +678,7 @@ show(drawing.fig, "Log-scale chart of the largest gradient norm (before clipping
 # (checked with seeds 0 to 9): the exact numbers differ in the last digits from machine
 # to machine.
 
-# %% tags=["nbval-ignore-output"]
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 live = LiveCurves(["IRNN + clipping", "IRNN, no clipping"], 1000, "||g|| before clipping",
                   colors={k: remedy_style(study["labels"].index(k))["color"]
                           for k in ("IRNN + clipping", "IRNN, no clipping")}, every=100)
@@ -700,7 +700,7 @@ print(f"without clipping it does not: {raw_run['accuracy'] < remedies.SUCCESS}")
 print(f"without clipping its largest ||g|| is more than 100 times its median: "
       f"{raw_run['max_grad_norm'] > 100 * raw_run['median_grad_norm']}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "notes"}
 # **Beyond this table.** The remedies measured here are the simple ones. Others:
 #
 # - **Architecture:** skip connections through time and leaky units (a state that keeps
@@ -750,7 +750,7 @@ print(f"without clipping its largest ||g|| is more than 100 times its median: "
 # `tools/check_portable.py` under the default and Prescott kernels with 1 and 2
 # threads.)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
 # Answers to the questions
 #
 # 1. The slopes f'(a_t) are mostly below gamma (tanh' = 1 only at a = 0), and the

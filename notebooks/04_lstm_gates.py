@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # Chapter 4 · LSTM gates
 #
 # Chapter 3 ended with a bleak rule: in a vanilla RNN the gradient that reaches $k$ steps
@@ -47,7 +47,7 @@
 # **Time:** 60 to 90 minutes. **You need:** Chapters 2 and 3 (BPTT, vanishing gradients),
 # numpy. Run the cells from top to bottom; the exercises check themselves.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 # %matplotlib inline
 import time
 
@@ -72,7 +72,7 @@ from rnnlab.widgets import (GatesExplorer, GateSurfaceExplorer, LSTMFlowExplorer
                             StoreRecallExplorer)
 from rnnlab.widgets.gate_surface import B_F as SURFACE_BF, B_I as SURFACE_BI
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. A memory that neither fades nor blows up
 #
 # Take the simplest possible memory: one number $c$ that adds its input at every step,
@@ -87,7 +87,7 @@ for k in (10, 50, 100):
     print(f"{k:>3} steps back: carousel 1^{k} = {1.0 ** k:.0f};  w (1 - h^2) = 0.9: "
           f"{0.9 ** k:.1e};  = 1.1: {1.1 ** k:.1e}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The carousel alone is useless, though: it adds *every* input forever, so whatever it
 # stored is buried under everything that came later, and anything reading it sees it all
 # the time. Hochreiter and Schmidhuber named these the input and output weight conflicts:
@@ -122,7 +122,7 @@ for k in (10, 50, 100):
 # the columns of $i, f, g, o$ side by side, likewise $W_h$ $(H, 4H)$ and $b$ $(4H,)$.
 # Each gate's part is also a view by name:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 lstm = rl.LSTM(D=3, H=2, rng=0)
 print(f"W_x {lstm['W_x'].shape}, W_h {lstm['W_h'].shape}, b {lstm['b'].shape}")
 print(f"W_xf (the forget gate's input weights) {lstm['W_xf'].shape} = columns 2..3 of W_x: "
@@ -135,7 +135,7 @@ for name in "ifgo":
 print(f"c_t = f * c_prev + i * g = {np.array2string(c[0], precision=3)};  "
       f"h_t = o * tanh(c_t) = {np.array2string(h[0], precision=3)}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 1: one LSTM step
 #
 # Write `lstm_step_forward(x, h_prev, c_prev, W_x, W_h, b)` that returns `(h, c)`, with
@@ -153,7 +153,7 @@ def lstm_step_forward(x, h_prev, c_prev, W_x, W_h, b):
 
 check_lstm_step_forward(lstm_step_forward)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
 def lstm_step_forward_solution(x, h_prev, c_prev, W_x, W_h, b):
     H = h_prev.shape[1]
     a = x @ W_x + h_prev @ W_h + b                      # (B, 4H): [a_i a_f a_g a_o]
@@ -168,7 +168,7 @@ def lstm_step_forward_solution(x, h_prev, c_prev, W_x, W_h, b):
 
 check_lstm_step_forward(lstm_step_forward_solution, solution=True)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. The backward pass through the cell
 #
 # Walk one step back. The cell $c_t$ reaches the loss along two roads: into the next
@@ -189,7 +189,7 @@ check_lstm_step_forward(lstm_step_forward_solution, solution=True)
 # keeps the gradient alive. Here both are measured on a small LSTM by centred
 # differences:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 net = rl.LSTM(D=1, H=3, rng=1)
 x_t = np.random.default_rng(1).standard_normal((1, 1))
 o_prev = np.array([[0.6, 0.4, 0.7]])                   # o_{t-1}, the previous read gate
@@ -213,7 +213,7 @@ print("dc_t/dc_{t-1}, all paths (centred differences):\n", np.array2string(J_ful
 print("f_t, the direct path (the diagonal):", np.array2string(f_t, precision=3))
 print(f"largest entry of the part through the gates: {np.abs(J_full - np.diag(f_t)).max():.2f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The diagonal is $f_t$ give or take 0.08, and the off-diagonal entries, which exist only
 # through the gates, are below 0.08 as well: for these small random weights (one
 # initialization, seed 1, so an example rather than a finding) the direct path
@@ -235,7 +235,7 @@ def lstm_cell_backward(dc, dh, cache):
 
 check_lstm_cell_backward(lstm_cell_backward)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
 def lstm_cell_backward_solution(dc, dh, cache):
     dc_total = dc + dh * cache.o * (1 - cache.tanh_c ** 2)   # both roads into c_t
     return dc_total * cache.f                                # back along the carousel
@@ -243,7 +243,7 @@ def lstm_cell_backward_solution(dc, dh, cache):
 
 check_lstm_cell_backward(lstm_cell_backward_solution, solution=True)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. Store and recall, wired by hand
 #
 # Before any training, set the gates by hand. A one-unit cell reads four input lines,
@@ -264,7 +264,7 @@ check_lstm_cell_backward(lstm_cell_backward_solution, solution=True)
 # step 3; the line then carries random values in $[-1, 1]$ at every step (the door is
 # shut to them); the cell is read 100 steps later and erased 5 steps after that.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 print("the wiring:", ", ".join(f"{k} = {v:g}" for k, v in WIRING.items()))
 T_sr, write_at, read_at, erase_at = 115, 3, 103, 108
 X_sr = store_recall_inputs(T_sr, write_at, read_at, erase_at, value=STORED, noise=1.0)
@@ -287,7 +287,7 @@ for lag in (1, 10, 50, 100):
           f"{recall_gradient(cell, X_lstm, write_at, read):.3f},  tanh unit (w = 0.95, nothing "
           f"in between) {recall_gradient(wired_rnn(0.95), X_tanh, write_at, read):.1e}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The cell returns 4.18 of the 4.2 after 100 steps, and a change to the written value
 # reaches the read-out almost whole: the gradient is 0.99 after 100 steps. What is lost is
 # the leak of a forget gate at $\sigma(10) = 0.99995$ per step ($0.99995^{100} \approx
@@ -306,11 +306,11 @@ for lag in (1, 10, 50, 100):
 # harm, as there is nothing to let in. The bottom panel
 # is the carried gradient: $\prod f$ for the LSTM, $\prod w(1 - h^2)$ for the tanh unit.
 
-# %% tags=["nbval-ignore-output"]
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 store_ex = StoreRecallExplorer()
 store_ex
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 d = store_ex.compute(b_f=10.0, b_i=-10.0, lag=100, w=1.0, between="random values")
 print(store_ex.note_for(d))
 for setting in ({"b_f": 5.0}, {"between": "zeros"}, {"between": "zeros", "w": 0.95}):
@@ -332,7 +332,7 @@ print(f"keep gate at b_f = 5: sigmoid(5) = {rl.sigmoid(5.0):.3f} per step, "
 # over 100 steps (how large must $b_f$ be?), and try a few wrong ones to see the check
 # name the gate.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 my_wiring = {
     "w_write_i": ..., "b_i": ...,       # input gate: shut, opened by the write signal
     "w_erase_f": ..., "b_f": ...,       # forget gate: open, shut by the erase signal
@@ -342,12 +342,12 @@ my_wiring = {
 }
 check_store_recall(my_wiring)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
 my_wiring_solution = {"w_write_i": 24.0, "b_i": -12.0, "w_erase_f": -24.0, "b_f": 12.0,
                       "w_value_g": 0.01, "w_read_o": 24.0, "b_o": -12.0, "W_hy": 100.0}
 check_store_recall(my_wiring_solution, solution=True)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. All four gates at once
 #
 # The gates explorer runs the same kind of cell on a short sequence: the value 0.8 is
@@ -359,16 +359,16 @@ check_store_recall(my_wiring_solution, solution=True)
 # above 0 (h_t shows the cell between the reads). The cell below the explorer prints the
 # note at each of these settings.
 
-# %% tags=["nbval-ignore-output"]
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 gates_ex = GatesExplorer()
 gates_ex
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 print(gates_ex.note_for(gates_ex.compute()))
 for setting in ({"b_f": 0.0}, {"b_i": 2.0}, {"w_erase_f": 0.0}, {"b_o": 2.0}):
     print(f"{setting}: {gates_ex.note_for(gates_ex.compute(**setting))}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. Gates set to a plain RNN
 #
 # Fix the gates instead: $f = 0$ (keep nothing), $i = 1$ (write everything), $o = 1$
@@ -389,7 +389,7 @@ gap = np.abs(h_lstm - np.array(h_rnn)).max()
 print(f"largest difference from tanh(tanh(x W_xg + h W_hg + b_g)) over 20 steps: "
       f"{'below 1e-15' if gap < 1e-15 else f'{gap:.1e}'}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7. The cost: four layers instead of one
 #
 # Each of $i, f, g, o$ is a full layer from $[x_t, h_{t-1}]$, so an LSTM of width $H$
@@ -405,7 +405,7 @@ for D, H in ((2, 8), (10, 32), (50, 128)):
 print(f"with an output layer (O = 1): LSTM(D=2, H=8) {rl.LSTM(2, 8, 1, rng=0).n_params}, "
       f"RNN(D=2, H={RNN_H}) {rl.RNN(2, RNN_H, 1, rng=0).n_params} (the adding problem's pair)")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8. Gradient flow: the LSTM beside the RNN
 #
 # Chapter 3's gradient-flow explorer, now with an LSTM ($H = 16$, PyTorch's
@@ -415,18 +415,18 @@ print(f"with an output layer (O = 1): LSTM(D=2, H=8) {rl.LSTM(2, 8, 1, rng=0).n_
 # ($\sigma(0) = 0.5$, $\sigma(1) = 0.73$, $\sigma(3) = 0.95$); the scale multiplies both
 # recurrent matrices.
 
-# %% tags=["nbval-ignore-output"]
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
 flow_ex = LSTMFlowExplorer()
 flow_ex
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 for fb in (0.0, 1.0, 3.0, 5.0):
     d = flow_ex.compute(forget_bias=fb, scale=1.0, T=100)
     print(f"forget bias {fb:g}: {flow_ex.note_for(d)}")
     print(f"    the cell gradient's factor per step, on average over the 99 steps: "
           f"{10 ** (d['lstm_ratio'] / 99):.2f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # An untrained LSTM is no magic: with forget gates starting at 0.5 or 0.73 its cell
 # gradient shrinks at every step, by 0.64 and 0.81 on average, and vanishes over 100
 # steps like the RNN's. The carousel carries the gradient only when $f$ is near 1: with
@@ -448,11 +448,11 @@ for fb in (0.0, 1.0, 3.0, 5.0):
 # square, so 1 means nothing recalled) over the forget bias $b_f$ and the input bias
 # $b_i$, with random values on the line between write and read.
 
-# %% tags=["nbval-ignore-output"]
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 surface_ex = GateSurfaceExplorer()
 surface_ex
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 for setting in ({"b_f": 0.0, "b_i": -6.0}, {"b_f": 4.0, "b_i": -6.0}, {"b_f": 12.0, "b_i": -10.0},
                 {"lag": 200, "b_f": 12.0, "b_i": -10.0}):
     print(f"{setting}: {surface_ex.note_for(surface_ex.compute(**setting))}")
@@ -468,7 +468,7 @@ for lag in (5, 50, 200):
 # Side by side with Chapter 3's cliff (left, the loss itself in colour) and the gated
 # cell's surface at a lag of 50 (right, log10 of the loss, so the valley shows):
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig, (ax_cliff, ax_gate) = subplots(1, 2, figsize=(11, 3.6))
 plot_cliff_map(ax=ax_cliff)
 ax_cliff.set_title("Pascanu's one-unit RNN: a wall", loc="left", fontsize=11)
@@ -481,7 +481,7 @@ show(fig, f"Two colour maps. Left, Pascanu's one-unit RNN: its loss over w and b
      f"high plateau where b_f is small, a smooth ramp, and a flat valley where b_f is large "
      f"and b_i very negative.")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The surface at a lag of 50 has no cliff. It has a high plateau where the cell forgets ($b_f$ small:
 # the loss is 1 and its slope nearly 0), a smooth ramp, and a flat valley where the
 # keep gate is near 1 and the write gate shut ($b_f$ large, $b_i$ very negative). At a
@@ -523,7 +523,7 @@ show(fig, f"Two colour maps. Left, Pascanu's one-unit RNN: its loss over w and b
 # report: the network must hold $X_1$ for at least 90 steps and $X_2$ for at least 50
 # while the other values stream past, a store-and-recall job.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 b = adding_problem(100, 1, rng=0)
 L = int(b.info["lengths"][0])
 p1, p2 = b.info["marked"][0]
@@ -532,7 +532,7 @@ print(f"length {L}; marked steps {p1} and {p2} with values {b.X[p1, 0, 0]:+.3f} 
 print("markers:", "".join({-1.0: "-", 0.0: ".", 1.0: "1"}[m] for m in b.X[:L, 0, 1]))
 print(f"X1 is held for {L - 1 - p1} steps, X2 for {L - 1 - p2}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Two biases at the start: Hochreiter and Schmidhuber's, and the forget gate's
 #
 # Hochreiter and Schmidhuber saw a danger before any learning happens, which they called
@@ -558,7 +558,7 @@ print(f"input gates start at sigma(-3) = {rl.sigmoid(-3.0):.3f} (sigma(0) = 0.5)
 print(f"kept over 90 steps: sigma(1)^90 = {rl.sigmoid(1.0) ** 90:.0e}, "
       f"sigma(3)^90 = {rl.sigmoid(3.0) ** 90:.1%}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The study: which biases solve $T = 100$
 #
 # An LSTM ($H = 8$, 361 parameters) and a tanh RNN ($H = 18$, 397 parameters, at least
@@ -573,7 +573,7 @@ print(f"kept over 90 steps: sigma(1)^90 = {rl.sigmoid(1.0) ** 90:.0e}, "
 # CPU core, so it ships as a results file, remade by `python -m rnnlab.experiments.adding`.
 # Here is what it holds:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 runs = load_runs()
 for line in report(runs):
     print(line)
@@ -588,7 +588,7 @@ show(drawing.fig, f"Two panels on the adding problem at T = 100. Left: every run
          f"{setting} {sum(bool(r.solved_at) for r in group)} of {len(group)}"
          for setting, group in by_setting(runs).items()) + ".")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Only the recipe solves $T = 100$: with input bias $-3$ and forget bias 3, all 5 seeds
 # reached 99% of the test sequences, after 16,000 to 33,600 training sequences (median
 # 25,600).
@@ -617,7 +617,7 @@ show(drawing.fig, f"Two panels on the adding problem at T = 100. Left: every run
 for line in comparison_table(runs):
     print(line)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # | | Hochreiter & Schmidhuber 1997 | this study |
 # |---|---|---|
 # | cell | no forget gate; 2 blocks of 2 cells, output layer fed by the cells only | forget gate (PyTorch's LSTM), 8 cells |
@@ -647,7 +647,7 @@ for k in range(4):
     last = int(new.info["lengths"][k]) - 1
     print(f"  target {new.target[last, k, 0]:.2f}, output {y[last, k, 0]:.2f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### A live slice
 #
 # The cell below reruns the recipe's fastest seed from the file, drawing its test curves
@@ -657,7 +657,7 @@ for k in range(4):
 # cell only prints what holds on any machine. To rerun the whole study, run
 # `python -m rnnlab.experiments.adding` in a terminal.
 
-# %% tags=["nbval-ignore-output"]
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
 fastest = min((r for r in by_setting(runs)[RECIPE] if r.solved_at), key=lambda r: r.solved_at)
 live, redraw = live_runs([fastest.label], budget=LIVE_BUDGET)
 start = time.perf_counter()
@@ -676,7 +676,7 @@ print(f"at least 99% of the test sequences solved within {LIVE_BUDGET:,} sequenc
       f"{'yes' if live_run.solved_at else 'no'} (the shipped run: after "
       f"{fastest.solved_at:,})")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Recap
 #
 # - The cell $c_t$ is a carousel: $\partial c_t/\partial c_{t-1} = f_t$ directly, with no
@@ -708,7 +708,7 @@ print(f"at least 99% of the test sequences solved within {LIVE_BUDGET:,} sequenc
 # 5. Why did forget bias 1 fail at $T = 100$ in our study (0 of 5 seeds, with or without
 #    the input bias), when Jozefowicz et al. recommend it?
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
 # Answers
 #
 # 1. The cell is updated additively, c_t = f c_{t-1} + i g, so the gradient from c_t to
