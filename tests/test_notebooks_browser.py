@@ -5,8 +5,8 @@ For each notebooks/*.ipynb (a copy in a temporary folder, so autosave never touc
 repository) the test runs all cells from the Run menu, waits for the kernel, and fails on
 any error or warning (in the page or on the kernel's websocket), on a widget that did
 not render, or on a notebook without a slider. Then, for each cell whose output holds a
-slider and an ipympl figure, it moves a slider with the keyboard and requires the figure
-to change; it drags a slider and requires the last frame to be the one for the value
+slider and an explorer's figure, it moves a slider with the keyboard and requires the
+figure to change; it drags a slider and requires the last frame to be the one for the value
 where the slider stopped, and the explorer's still picture (shown by static renderers)
 to be hidden beside the live canvas. Screenshots go to artifacts/browser/ for a person to
 look at.
@@ -53,7 +53,7 @@ LAB_SETTINGS = {   # no network calls, and every cell attached to the page (no w
 # state (before ipywidgets is imported, or for models of an earlier kernel): harmless.
 JUPYTER_PLUMBING = re.compile(r"(No such comm( target registered)?: [\w.-]+\s*)+")
 PLACEHOLDERS = ("Loading widget", "Error displaying widget", "Error rendering", "Model not found")
-FIGURE = ".jupyter-matplotlib-canvas-div"
+FIGURE = ".rnnlab-figure"   # an explorer's figure, drawn by rnnlab's page module
 SLIDER = ".widget-slider"
 
 
@@ -396,7 +396,7 @@ def test_notebook_runs_in_jupyterlab_and_sliders_redraw(notebook_path, lab, brow
         explorers = [cell for cell in page.locator(".jp-Notebook .jp-CodeCell").all()
                      if cell.locator(f".jp-OutputArea {SLIDER}").count()
                      and cell.locator(f".jp-OutputArea {FIGURE}").count()]
-        assert explorers, f"{notebook_path.name}: no cell shows a slider with an ipympl figure"
+        assert explorers, f"{notebook_path.name}: no cell shows a slider with a figure"
         for k, cell in enumerate(explorers):
             figure = cell.locator(f".jp-OutputArea {FIGURE}").first
             figure.scroll_into_view_if_needed()

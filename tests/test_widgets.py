@@ -1,11 +1,16 @@
-"""Tests of rnnlab.widgets: every slider at its ends and middle, in-place redraws, displays.
+"""Tests of rnnlab.widgets: every slider at its ends and middle, in-place redraws, displays,
+and what the page is sent: the static picture once, then drawing orders that draw the
+same picture as matplotlib (replayed with Agg by ``page_replay``).
 
-The explorers run here without a browser: their ipympl canvas has no front end, which
-is exactly the situation of a plain kernel or nbconvert.
+The explorers run here without a browser: their page canvas has no front end, which
+is exactly the situation of a plain kernel or nbconvert; a test that needs a page plays
+one by sending the canvas the page's messages.
 """
 import base64
 import io
+import json
 import warnings
+from pathlib import Path
 
 import matplotlib
 
@@ -22,6 +27,9 @@ from rnnlab.train import train  # noqa: E402
 from rnnlab.widgets import TimerExplorer, UnrollExplorer  # noqa: E402
 from rnnlab.widgets.timer import pulse_length  # noqa: E402
 from rnnlab.widgets.unroll import pulse_memory  # noqa: E402
+from rnnlab.widgets.artists import frame_ops  # noqa: E402
+from page_replay import replay, rgba  # noqa: E402
+from PIL import Image  # noqa: E402
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -56,8 +64,9 @@ def sweep_points(control):
 
 def sweep_every_control(ex, corners=True):
     """Every control of ``ex`` at both ends and the middle, then (``corners``) all controls
-    at their low ends and at their high ends at once, with warnings as errors: each picture
-    is drawn and checked, and the explorer is put back where it started."""
+    at their low ends and at their high ends at once, with warnings as errors: each frame
+    the page would get is made and checked, and the explorer is put back where it
+    started. At the corners the page's picture is replayed and compared with matplotlib's."""
     start = dict(ex.values)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -65,15 +74,58 @@ def sweep_every_control(ex, corners=True):
             for value in sweep_points(control):
                 data = ex.update(**{name: value})
                 assert data is ex.data and control.value == value
-                ex.fig.canvas.draw()
+                check_frame(ex)
                 check_picture(ex)
             ex.update(**{name: start[name]})
         if corners:
             for i in (0, -1):
                 ex.update(**{n: sweep_points(c)[i] for n, c in ex.controls.items()})
-                ex.fig.canvas.draw()
+                check_page_picture(ex)
                 check_picture(ex)
     ex.update(**start)
+
+
+def check_frame(ex, dpr=2.0):
+    """The drawing orders the page gets for ``ex`` now are well formed: every path's
+    vertices are there, coordinates inside the figure (or NaN, a break in a line, or in a
+    clipped order), colours parse, and images fill a rectangle of the figure."""
+    ops, buffers = frame_ops(ex.fig, ex.static_layer.artists, dpr)
+    w, h = ex.fig.bbox.size
+    for op in ops:
+        if op["k"] == "paths":
+            xy = np.frombuffer(buffers[op["xy"]], np.float32).reshape(-1, 2)
+            assert len(xy) == sum(op["n"]) == len(buffers[op["codes"]])
+            assert all(rgba(c) is None or 0 <= rgba(c)[3] <= 1 for c in op["fill"] + op["stroke"])
+            inside = xy[np.isfinite(xy).all(axis=1)]
+            if op["clip"] is None and len(inside):
+                assert inside.min() > -w and inside[:, 0].max() < 2 * w \
+                    and inside[:, 1].max() < 2 * h, f"a path far off the figure: {op}"
+        elif op["k"] == "image":
+            x, y, iw, ih = op["rect"]
+            assert -1 <= x and -1 <= y and x + iw <= w + 1 and y + ih <= h + 1, op["rect"]
+        else:
+            assert op["s"] and np.isfinite([op["x"], op["y"], op["size"]]).all()
+    return ops
+
+
+def check_page_picture(ex, share=0.2):
+    """The page's picture of ``ex`` (static picture + drawing orders, replayed) is
+    matplotlib's own: of the pixels where the moving artists show (the figure minus its
+    static picture), at most ``share`` differ visibly (anti-aliasing, markers that Agg
+    snaps to whole pixels), and a figure with almost nothing moving differs in almost no
+    pixel. Returns the share."""
+    page, _ = replay(ex)
+    ex.fig.canvas.draw()
+    drawn = np.asarray(ex.fig.canvas.buffer_rgba())[..., :3].astype(int)
+    static = np.asarray(Image.open(io.BytesIO(ex.static_layer.picture(1.0))).convert("RGB"))
+    assert page.shape[:2] == drawn.shape[:2] == static.shape[:2]
+    differ = np.abs(page[..., :3].astype(int) - drawn).max(axis=2) > 40
+    moving = np.abs(static.astype(int) - drawn).max(axis=2) > 40
+    ratio = differ.sum() / max(moving.sum(), 1)
+    assert differ.mean() < 0.0005 or ratio < share, (
+        f"{type(ex).__name__}: {ratio:.0%} of the moving artists' pixels differ between the "
+        f"page's picture and matplotlib's")
+    return ratio
 
 
 def numbers_in(data):
@@ -109,7 +161,7 @@ def test_every_slider_at_both_ends_and_middle(kind, explorers):
                 data = ex.update(**{name: value})
                 assert data is ex.data
                 assert control.value == value
-                ex.fig.canvas.draw()
+                check_frame(ex)
                 check_picture(ex)
 
 
@@ -152,47 +204,130 @@ def test_display_shows_the_widget_then_a_still_picture(kind, explorers):
     assert all(c in children[0].children for c in ex.controls.values())
 
 
+def connect_page(canvas, dpr=1.0):
+    """Play a page that shows ``canvas`` at ``dpr``: returns the list its messages go to."""
+    sent = []
+    canvas.send = lambda content, buffers=None: sent.append((content, buffers or []))
+    canvas._handle_message(canvas, {"type": "ready", "dpr": dpr}, [])
+    return sent
+
+
+def disconnect_page(canvas):
+    canvas._handle_message(canvas, {"type": "closing"}, [])
+    del canvas.send
+    canvas.on_connect.clear()
+
+
 def test_saved_widget_state_holds_no_picture(explorers):
-    """The canvas never puts its picture into the state a notebook saves."""
+    """The page canvas never puts a picture into the state a notebook saves: the state is
+    the figure's size and the page module, however many frames were sent."""
     ex = explorers["unroll"]
     ex.display_bundles()
-    ex.fig.canvas.draw()
-    assert ex.canvas.get_state().get("_data_url") is None
-
-
-def test_a_connected_page_gets_one_frame_per_update_and_hides_the_still(explorers):
-    ex = explorers["unroll"]
-    canvas = ex.canvas
-    sent = []
-    canvas.send = lambda content, buffers=None: sent.append((content, buffers))
+    sent = connect_page(ex.canvas)
     try:
-        canvas._handle_message(canvas, {"type": "initialized"}, [])   # a page shows it
-        assert canvas.connected and "display: none" in ex._note_html.value
-        sent.clear()
         ex.update(w_hh=-0.5)
-        frames = [b for c, b in sent if b]
-        assert len(frames) == 1 and not [c for c, b in sent if '"draw"' in c["data"]]
-        from PIL import Image
-        frame = Image.open(io.BytesIO(frames[0][0]))
-        assert frame.mode == "RGBA"
-        assert frame.size == ex.fig.canvas.get_width_height(physical=True)   # a whole frame
+        assert sum(len(b) for _, bufs in sent for b in bufs) > 10_000   # pictures were sent
+        state = ex.canvas.get_state()
     finally:
-        del canvas.send
-        canvas.connected = False
-        canvas.on_connect.clear()
+        disconnect_page(ex.canvas)
+    assert (state["width"], state["height"]) == ex.fig.canvas.get_width_height()
+    small = {k: v for k, v in state.items() if k != "_esm"}
+    assert len(json.dumps(small)) < 1000, small
+    from rnnlab.widgets import canvas
+    module = (Path(canvas.__file__).parent / "page" / "figure.js").read_text()
+    assert state["_esm"] == module                       # the module's code, nothing drawn
 
 
-@pytest.mark.parametrize("kind", ["unroll", "timer-heatmap"])
-def test_cached_background_draws_the_same_picture_as_savefig(kind, explorers):
-    """The live canvas pastes frozen artists from a cache; savefig draws them all."""
+@pytest.mark.parametrize("dpr", [1.0, 2.0])
+def test_a_page_gets_the_static_picture_once_then_one_frame_per_update(dpr, explorers):
+    """On "ready" the page gets the static picture at its pixel ratio and a frame; each
+    update then sends one frame of numbers (no picture), and the still is hidden."""
+    from PIL import Image
+
+    ex = explorers["timer-lines"]
+    ex.display_bundles()
+    sent = connect_page(ex.canvas, dpr)
+    try:
+        assert ex.canvas.connected and "display: none" in ex._note_html.value
+        kinds = [c["type"] for c, _ in sent]
+        assert kinds == ["static", "frame"]
+        static = Image.open(io.BytesIO(bytes(sent[0][1][0])))
+        assert static.size == ex.fig.canvas.get_width_height(physical=True) if dpr == 1 else \
+            tuple(int(s * dpr) for s in ex.fig.canvas.get_width_height())
+        sent.clear()
+        for u2 in (0.2, 0.9):
+            ex.update(u2=u2)
+        assert [c["type"] for c, _ in sent] == ["frame", "frame"]
+        assert sent[1][0]["seq"] == sent[0][0]["seq"] + 1
+        assert all(op["k"] != "image" or "png" not in op for c, _ in sent for op in c["ops"])
+        assert sum(len(b) for _, bufs in sent for b in bufs) < 20_000   # numbers only
+    finally:
+        disconnect_page(ex.canvas)
+    assert not ex.canvas.connected
+
+
+def test_a_changed_static_layer_is_sent_again(explorers):
+    """After ``static_layer.invalidate()`` the next frame comes with a new static picture."""
+    ex = explorers["timer-lines"]
+    sent = connect_page(ex.canvas)
+    try:
+        sent.clear()
+        ex.update(u2=0.3)
+        ex.static_layer.invalidate()
+        ex.update(u2=0.4)
+        assert [c["type"] for c, _ in sent] == ["frame", "static", "frame"]
+        assert sent[2][0]["static"] == sent[1][0]["key"] != sent[0][0]["static"]
+    finally:
+        disconnect_page(ex.canvas)
+
+
+def test_no_page_no_frames(explorers):
+    """Without a page an update sends nothing and draws nothing (a plain kernel)."""
+    ex = explorers["unroll"]
+    ex.canvas.send = lambda *a, **k: pytest.fail("sent without a page")
+    try:
+        ex.update(w_hh=0.3)
+    finally:
+        del ex.canvas.send
+
+
+@pytest.mark.parametrize("kind", ["unroll", "timer-lines", "timer-heatmap"])
+def test_the_page_draws_what_matplotlib_draws(kind, explorers):
     ex = explorers[kind]
     ex.update(**{n: sweep_points(c)[-1] for n, c in ex.controls.items()})
-    ex.fig.canvas.draw()
-    live = np.asarray(ex.fig.canvas.buffer_rgba())[..., :3].astype(int)
-    from PIL import Image
-    saved = np.asarray(Image.open(io.BytesIO(ex.to_png())).convert("RGB")).astype(int)
-    assert live.shape == saved.shape
-    assert np.mean(np.abs(live - saved) > 40) < 0.002
+    check_page_picture(ex)
+    ex.update(**{n: sweep_points(c)[0] for n, c in ex.controls.items()})
+    check_page_picture(ex)
+
+
+def test_page_replay_sees_a_wrong_order(explorers):
+    """The comparison above can fail: moving lines shifted by one step, or left out, are
+    caught."""
+    import rnnlab.widgets.artists as artists
+
+    ex = explorers["timer-lines"]
+    with pytest.raises(AssertionError, match="differ"):
+        check_page_picture(ex, share=0.0)     # anti-aliasing alone differs somewhere
+    share = check_page_picture(ex)
+    original = artists._line
+
+    def shifted(o, line):
+        x = np.asarray(line.get_xdata(), float)
+        line.set_xdata(x + 1.0)
+        try:
+            original(o, line)
+        finally:
+            line.set_xdata(x)
+    try:
+        artists._line = shifted
+        with pytest.raises(AssertionError, match="differ"):
+            check_page_picture(ex)
+        artists._line = lambda o, line: None
+        with pytest.raises(AssertionError, match="differ"):
+            check_page_picture(ex)
+    finally:
+        artists._line = original
+    assert check_page_picture(ex) == share
 
 
 def test_update_rejects_unknown_controls_and_out_of_range_values(explorers):
@@ -305,9 +440,9 @@ def test_timer_note_for_a_model_that_misses(explorers):
     assert "5-step pulse" in ex.note
 
 
-def test_frames_are_png_that_decode_to_the_figure_pixels():
-    """The live canvas's frames (deflated by ISA-L when installed, else zlib) are valid
-    PNGs holding exactly the rendered pixels."""
+def test_pictures_are_png_that_decode_to_the_figure_pixels():
+    """The pictures sent to the page (deflated by ISA-L when installed, else zlib) are
+    valid PNGs holding exactly the rendered pixels."""
     from PIL import Image
 
     from rnnlab.widgets.canvas import png_rgba

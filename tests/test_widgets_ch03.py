@@ -10,7 +10,8 @@ matplotlib.use("Agg")  # before anything imports pyplot
 import pytest  # noqa: E402
 
 from rnnlab.widgets import BifurcationExplorer, CliffExplorer, RepeatExplorer  # noqa: E402
-from test_widgets import check_picture, sweep_points  # noqa: E402
+from test_widgets import (check_frame, check_page_picture, check_picture,  # noqa: E402
+                          connect_page, disconnect_page, sweep_points)
 
 KINDS = {"cliff": CliffExplorer, "bifurcation": BifurcationExplorer, "repeat": RepeatExplorer}
 
@@ -31,9 +32,11 @@ def test_every_control_at_ends_and_middle(explorers, kind):
         for name, control in ex.controls.items():
             for value in sweep_points(control):
                 ex.update(**{name: value})
+                check_frame(ex)
                 check_picture(ex)
                 assert "nan" not in ex.note.lower()
             ex.update(**{name: start[name]})
+        check_page_picture(ex)
         assert ex.to_png()[:4] == b"\x89PNG"
 
 
@@ -58,6 +61,25 @@ def test_cliff_click_moves_the_start(explorers):
     ex._on_click(Event())
     assert (ex.values["w0"], ex.values["b0"]) == (6.0, -3.0)
     ex.update(w0=4.5, b0=-2.0)
+
+
+def test_cliff_click_in_the_page_moves_the_start(explorers):
+    """A click on the page's figure (CSS px, y down) reaches the explorer in data
+    coordinates, also when the page shows the figure scaled down."""
+    ex = explorers["cliff"]
+    x, y = ex.axes["map"].transData.transform((7.0, -4.0))
+    sent = connect_page(ex.canvas)
+    try:
+        ex.canvas._handle_message(ex.canvas, {"type": "click", "x": float(x),
+                                              "y": float(ex.canvas.height - y), "button": 1}, [])
+        assert (ex.values["w0"], ex.values["b0"]) == (7.0, -4.0)
+        assert sent[-1][0]["type"] == "frame"       # the page is sent the new path
+        ex.canvas._handle_message(ex.canvas, {"type": "click", "x": 2.0, "y": 2.0}, [])
+        assert (ex.values["w0"], ex.values["b0"]) == (7.0, -4.0)   # outside the map: nothing
+        ex.canvas._handle_message(ex.canvas, {"type": "click", "x": "left"}, [])   # ignored
+    finally:
+        disconnect_page(ex.canvas)
+        ex.update(w0=4.5, b0=-2.0)
 
 
 def test_bifurcation_counts_attractors(explorers):

@@ -1,12 +1,12 @@
 """``Explorer``: the base of every interactive explorer (a figure updated in place + sliders).
 
-An explorer owns a matplotlib ``Figure`` drawn on an ipympl canvas it creates itself
-(``ipympl.backend_nbagg.Canvas``), so a notebook can stay on the default inline
-backend: static figures remain PNGs that GitHub and nbviewer show, and only explorers
-are live. Moving a slider calls ``update``, which recomputes, changes the existing
-artists (``set_data``, ``set_color``, ``set_text``) and asks the canvas to redraw
-(``LiveCanvas.send_frame``). Nothing needs a browser: ``update`` works in a plain kernel
-or a test.
+An explorer owns a matplotlib ``Figure`` on a plain Agg canvas and, in Jupyter, a
+``PageCanvas`` widget (``canvas.py``) that shows the figure in the page: a notebook stays
+on the default inline backend, static figures remain PNGs that GitHub and nbviewer show,
+and only explorers are live. Moving a slider calls ``update``, which recomputes, changes
+the existing artists (``set_data``, ``set_color``, ``set_text``) and sends the moving
+artists to the page (``PageCanvas.send_frame``). Nothing needs a browser: ``update``
+works in a plain kernel or a test.
 
 Subclasses define::
 
@@ -17,20 +17,24 @@ Subclasses define::
     _draw(data)      move the artists to show ``data``
     _note(data)      -> str                                one plain-words sentence
 
-Speed: frozen artists are rendered once into a picture (``StaticLayer``) and pasted at
-every redraw, so a slider move renders only the lines and patches that move; texts,
-ticks and mathtext (the slow part of a matplotlib frame) are never drawn again. After
-changing something frozen (new axis limits, a new title), call
-``self.static_layer.invalidate()``; it is then rendered once more at the next draw. A
-frozen part that switches between a few looks (say, axis limits from a short list) sets
-``self.static_layer.state`` to a label of the look instead: each look is rendered once
-and then pasted like the rest.
+Speed: frozen artists are rendered once into a picture (``StaticLayer``): the page gets
+it once, and each slider move sends only the artists that are not frozen, as numbers the
+page draws (``artists.py``); texts, ticks and mathtext (the slow part of a matplotlib
+frame) are never drawn again. After changing something frozen (new axis limits, a new
+title), call ``self.static_layer.invalidate()``; the page then gets a new picture with
+the next frame. A frozen part that switches between a few looks (say, axis limits from a
+short list) sets ``self.static_layer.state`` to a label of the look instead: each look is
+rendered once and sent once. Agg draws (``fig.canvas.draw()``) paste the same picture.
+
+Slider moves that arrive faster than the kernel answers are coalesced: the page's widget
+model keeps at most one change in flight and sends only the latest value once the kernel
+is idle again, so a drag never builds a backlog.
 
 Displaying an explorer (last line of a cell, or ``display(ex)``) shows the controls, the
-canvas and the note as one widget, then a PNG of the current state as its own output for
+figure and the note as one widget, then a PNG of the current state as its own output for
 renderers without widgets (GitHub, nbviewer, ``nbconvert --to html``, a PDF export); a
-page running the live canvas hides that PNG. The canvas (``canvas.py``) sends each frame
-with the update that made it and never puts its picture into the saved widget state.
+page running the live figure hides that PNG. No picture is put into the saved widget
+state.
 """
 import base64
 import io
@@ -62,19 +66,46 @@ class StaticLayer(Artist):
     """
 
     max_cached = 8   # pictures kept: (canvas size, dpi, state) combinations
+    is_static_layer = True
 
     def __init__(self, artists):
         super().__init__()
         self.artists = list(artists)
         self.set_zorder(-1e9)
         self.state = None     # a label of how the frozen artists look (e.g. axis limits)
+        self.generation = 0   # counts invalidations: the page's picture is then old
         self._cache = {}      # (width, height, dpi, state) -> picture
+        self._png = {}        # (dpr, state) -> PNG for the page
         for a in self.artists:
             a.set_animated(True)
 
     def invalidate(self):
         """Render the frozen artists again at the next draw (after changing one of them)."""
         self._cache.clear()
+        self._png.clear()
+        self.generation += 1
+
+    def picture(self, dpr=1.0):
+        """PNG bytes of the figure's background and frozen artists at ``dpr`` times the
+        figure's pixels (a page's device pixel ratio), rendered once per look."""
+        from .artists import figure_pixels, settle_axes
+        from .canvas import png_rgba
+
+        key = (float(dpr), self.state)
+        if key not in self._png:
+            if len(self._png) >= self.max_cached:
+                self._png.clear()
+            fig = self.get_figure(root=True)
+            settle_axes(fig)
+            dpi = fig.dpi
+            w, h = figure_pixels(fig, dpr)
+            fig.dpi = dpi * dpr
+            try:
+                region = self._render(w, h, fig.dpi)
+            finally:
+                fig.dpi = dpi
+            self._png[key] = png_rgba(np.asarray(region))
+        return self._png[key]
 
     def draw(self, renderer):
         fig = self.get_figure(root=True)
@@ -142,20 +173,13 @@ def _with_readout(control):
 
 
 def _new_canvas(fig):
-    """A live canvas for ``fig`` (a widget in Jupyter, see ``canvas.py``), or plain Agg."""
-    import matplotlib
+    """The page's view of ``fig`` (a widget, see ``canvas.py``); ``fig`` gets an Agg canvas."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    backend = matplotlib.get_backend()
-    try:
-        from .canvas import live_canvas
-    except ImportError:  # pragma: no cover - ipympl is a dependency
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        return FigureCanvasAgg(fig)
-    if matplotlib.get_backend() != backend:
-        # importing ipympl makes it the backend of every later figure; only explorers
-        # should be widgets, static figures stay PNGs (visible on GitHub, compared by nbval)
-        matplotlib.use(backend)
-    return live_canvas(fig)
+    from .canvas import PageCanvas
+
+    FigureCanvasAgg(fig)
+    return PageCanvas(fig)
 
 
 class Explorer:
@@ -185,6 +209,8 @@ class Explorer:
             self._build(self.fig)
             self.static_layer = StaticLayer(self._frozen)
             self.fig.add_artist(self.static_layer)
+            self.canvas.static_layer = self.static_layer
+            self.canvas.fit()
         self._widget = None
         self._syncing = False
         self.update(**initial)
@@ -243,7 +269,7 @@ class Explorer:
         if self._widget is not None:
             self._note_html.value = self._note_markup()
         # one trip: the frame goes out with this update (see canvas.py), not on request
-        getattr(self.canvas, "send_frame", self.canvas.draw_idle)()
+        self.canvas.send_frame()
         return self.data
 
     def compute(self, **values):
@@ -296,11 +322,9 @@ class Explorer:
             row = W.HBox([_with_readout(c) for c in self.controls.values()],
                          layout=W.Layout(flex_flow="row wrap"))
             self._note_html = W.HTML(self._note_markup())
-            self._widget = W.VBox([row, self.canvas, self._note_html]) \
-                if isinstance(self.canvas, W.DOMWidget) else W.VBox([row, self._note_html])
-            if hasattr(self.canvas, "on_connect"):
-                self.canvas.on_connect.append(
-                    lambda: setattr(self._note_html, "value", self._note_markup()))
+            self._widget = W.VBox([row, self.canvas, self._note_html])
+            self.canvas.on_connect.append(
+                lambda: setattr(self._note_html, "value", self._note_markup()))
         return self._widget
 
     def _note_markup(self):

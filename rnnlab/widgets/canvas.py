@@ -1,31 +1,39 @@
-"""``LiveCanvas``: an ipympl canvas that answers a slider move with one message.
+"""``PageCanvas``: an explorer's figure drawn in the page; the kernel sends numbers.
 
-ipympl's own path for a redraw takes two trips between kernel and page: ``draw_idle``
-sends "draw" to the page, the page asks back for a frame, and only then the kernel
-renders and sends the picture. An explorer knows when it has changed, so ``LiveCanvas``
-renders and sends the frame at once (``send_frame``) when a page is connected. Each
-frame is the whole figure, a PNG compressed for speed, not size (``png_rgba``: a local
-connection carries 100 kB in well under a millisecond, while PIL's encoder at its usual
-level costs tens of milliseconds on a high-dpi frame; with the optional ``isal`` package,
-ISA-L's deflate encodes a high-dpi frame in about 2 ms instead of about 20).
+The figure's static layer (background, axes, ticks, labels, frozen artists: see
+``StaticLayer``) is rendered once by matplotlib and sent to the page as a PNG in a
+message of its own, at the page's device pixel ratio. On every update the kernel sends
+only the moving artists as drawing orders (``artists.frame_ops``: vertices in CSS pixels
+and the styles read from the artists), and the page's module (``page/figure.js``, an
+anywidget ES module shipped in the package) paints the static picture and the orders on
+one canvas. A frame is tens to hundreds of numbers instead of a whole PNG: no picture is
+encoded in the kernel for a slider move, none decoded in the page.
 
-The picture of the figure (``_data_url``) is never put into the widget state, which is
-what a notebook saves: the still picture that static renderers show is a separate PNG
-(see ``Explorer``), and a saved notebook stays small.
+Nothing drawn is put into the widget state, which is what a notebook saves: only the
+figure's size is. The still picture that static renderers show is a separate PNG (see
+``Explorer``). Clicks on the figure come back as matplotlib ``button_press_event``s on
+the figure's own canvas (``mpl_connect``), with the data coordinates filled in.
+
+``png_rgba`` is the fast PNG encoder used for the static layer and for artists the page
+cannot draw itself (rendered by Agg), compressed for speed, not size.
 """
 import struct
-import warnings
 import zlib
+from pathlib import Path
 
+import anywidget
 import numpy as np
-from ipympl.backend_nbagg import Canvas, FigureManager
+import traitlets
+from matplotlib.backend_bases import MouseEvent
+
+from .artists import figure_pixels, frame_ops
 
 try:   # ISA-L's deflate writes the same zlib stream as zlib, about 6-10x faster
     from isal.isal_zlib import compress as deflate
 except ImportError:   # pragma: no cover - isal is an optional speed-up (extra "fast")
     from zlib import compress as deflate
 
-PNG_LEVEL = 1   # zlib level of the frames: fast; a changed line or two is a few kB anyway
+PNG_LEVEL = 1   # zlib level of the pictures: fast; flat colours pack well anyway
 
 
 def png_rgba(pixels, level=PNG_LEVEL):
@@ -46,61 +54,86 @@ def png_rgba(pixels, level=PNG_LEVEL):
             + chunk(b"IDAT", deflate(rows.tobytes(), level)) + chunk(b"IEND", b""))
 
 
-class LiveCanvas(Canvas):
-    """An ipympl ``Canvas`` for explorers: one-trip redraws, fast frames, no saved picture.
+class PageCanvas(anywidget.AnyWidget):
+    """The page's view of an explorer's figure: a static picture plus drawing orders.
 
-    ``connected`` is True once a page has shown the canvas (ipympl's "initialized"
-    message); ``on_connect`` callbacks run then.
+    ``connected`` is True once a page has shown the figure ("ready", with its device pixel
+    ratio); ``on_connect`` callbacks run then. ``send_frame()`` sends the moving artists
+    when a page is connected and does nothing otherwise (no page: nothing to draw).
+    ``static_layer`` (set by the explorer) says which artists are frozen.
     """
 
-    def __init__(self, figure, *args, **kwargs):
-        super().__init__(figure, *args, **kwargs)
-        self.syncing_data_url = False     # never the picture in the widget state
+    _esm = Path(__file__).parent / "page" / "figure.js"
+    width = traitlets.Int(0).tag(sync=True)     # CSS px: the figure at its own dpi
+    height = traitlets.Int(0).tag(sync=True)
+
+    def __init__(self, figure, **kwargs):
+        w, h = figure_pixels(figure)
+        super().__init__(width=w, height=h, **kwargs)
+        self.figure = figure
+        self.static_layer = None
         self.connected = False
         self.on_connect = []
+        self.dpr = 1.0
+        self.frames = 0
+        self._static_sent = set()
+        self._pictures = {}    # artists the page cannot draw, rendered once per look
+        self.on_msg(self._handle_message)
 
-    def _handle_message(self, obj, content, buffers):
-        super()._handle_message(obj, content, buffers)
-        if content.get("type") == "closing":      # the page dropped the canvas
-            self.connected = False
-        elif content.get("type") == "initialized" and not self.connected:
+    def fit(self):
+        """Take the figure's size (an explorer may set it while building)."""
+        self.width, self.height = figure_pixels(self.figure)
+
+    def mpl_connect(self, name, callback):
+        """Connect ``callback`` to a matplotlib event of the figure (clicks in the page)."""
+        return self.figure.canvas.mpl_connect(name, callback)
+
+    def _handle_message(self, widget, content, buffers):
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "ready":
+            dpr = content.get("dpr")
+            self.dpr = float(dpr) if isinstance(dpr, (int, float)) and 0.25 <= dpr <= 8 else 1.0
+            self._static_sent.clear()    # a new view (or a new ratio) has no picture yet
+            self._pictures.pop("sent", None)
+            first = not self.connected
             self.connected = True
-            for callback in self.on_connect:
-                callback()
+            if first:
+                for callback in self.on_connect:
+                    callback()
+            self.send_frame()
+        elif kind == "closing":
+            self.connected = False
+        elif kind == "click":
+            self._click(content)
+
+    def _click(self, content):
+        """A click at CSS px (x, y down) of the page's figure, as a matplotlib event."""
+        try:
+            x, y = float(content["x"]), float(content["y"])
+            button = int(content.get("button", 1))
+        except (KeyError, TypeError, ValueError):
+            return
+        canvas = self.figure.canvas
+        MouseEvent("button_press_event", canvas, x, self.figure.bbox.height - y,
+                   button=button)._process()
+
+    def _static_key(self):
+        layer = self.static_layer
+        return f"{self.dpr:g}/{layer.generation}/{layer.state!r}" if layer else f"{self.dpr:g}"
+
+    def _send_static(self, key):
+        png = self.static_layer.picture(self.dpr) if self.static_layer else b""
+        self.send({"type": "static", "key": key}, [png])
+        self._static_sent.add(key)
 
     def send_frame(self):
-        """Render now and send the frame if a page is connected, else ask for a redraw."""
-        if self.connected:
-            self.draw()
-        else:
-            self.draw_idle()
-
-    def get_diff_image(self):
-        """The new frame as PNG bytes: always the whole figure.
-
-        ipympl can send only the changed pixels ("diff" frames), which the page paints
-        over its last picture; but a page that skips a frame (a newer one arrived before
-        it was decoded) then paints later diffs over a stale or blank picture. Frames
-        pushed without being asked for arrive close together, so each one is whole.
-        """
-        if not self._png_is_old:
-            return None
-        self.set_image_mode("full")
-        pixels = np.asarray(self.get_renderer().buffer_rgba())
-        self._force_full = self._png_is_old = False
-        return png_rgba(pixels)
-
-
-def live_canvas(fig):
-    """A ``LiveCanvas`` for ``fig`` with a hidden toolbar, header and footer, fixed size."""
-    canvas = LiveCanvas(fig)
-    with warnings.catch_warnings():
-        # ipympl's toolbar passes its canvas on to traitlets, which calls that deprecated
-        warnings.simplefilter("ignore", DeprecationWarning)
-        FigureManager(canvas, 0)
-    canvas.header_visible = False   # no "Figure 0" title bar
-    canvas.footer_visible = False
-    canvas.toolbar_visible = False
-    canvas.resizable = False
-    canvas.capture_scroll = False
-    return canvas
+        """Send the moving artists (and the static picture if the page lacks it)."""
+        if not self.connected:
+            return
+        key = self._static_key()
+        if key not in self._static_sent:
+            self._send_static(key)
+        frozen = self.static_layer.artists if self.static_layer else []
+        ops, buffers = frame_ops(self.figure, frozen, self.dpr, self._pictures)
+        self.frames += 1
+        self.send({"type": "frame", "seq": self.frames, "static": key, "ops": ops}, buffers)
