@@ -24,6 +24,7 @@ from pathlib import Path
 
 import requests
 import websocket
+from jupyter_server.services.kernels.connection.base import deserialize_binary_message
 
 HUB_CONFIG = """\
 c = get_config()  # noqa
@@ -55,6 +56,18 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def clone_course(repo, dest):
+    """A clone of `repo`'s checked-out commit at `dest`, on a branch `main` (the branch the
+    pull links name), whatever branch or detached commit `repo` is on."""
+    head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], check=True,
+                          capture_output=True, text=True, timeout=60).stdout.strip()
+    subprocess.run(["git", "clone", "-q", "--no-checkout", str(repo), str(dest)], check=True,
+                   capture_output=True, timeout=120)
+    subprocess.run(["git", "-C", str(dest), "checkout", "-q", "-B", "main", head], check=True,
+                   capture_output=True, timeout=120)
+    return dest
 
 
 def proxy_command():
@@ -261,7 +274,8 @@ class Kernel:
         while status is None or not idle:
             if time.monotonic() > end:
                 raise TimeoutError(f"{self.username}: no reply within {timeout} s to {code[:80]!r}")
-            msg = json.loads(self.ws.recv())
+            frame = self.ws.recv()   # binary when the message carries buffers (a frame)
+            msg = json.loads(frame) if isinstance(frame, str) else deserialize_binary_message(frame)
             if msg.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
             kind = msg["header"]["msg_type"]

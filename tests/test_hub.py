@@ -35,7 +35,7 @@ pytest.importorskip("nbgitpuller", reason="pip install nbgitpuller (the test ext
 yaml = pytest.importorskip("yaml")
 
 from conftest import pinned_kernel_env  # noqa: E402
-from hubclient import Hub, proxy_command  # noqa: E402
+from hubclient import Hub, clone_course, proxy_command  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 LEARNERS = ("ada", "grace", "alan")
@@ -77,8 +77,7 @@ def course_clone(tmp_path_factory):
     if shutil.which("git") is None or not (REPO_ROOT / ".git").exists():
         pytest.skip("needs git and a git checkout of the repository")
     clone = tmp_path_factory.mktemp("remote") / "rnnlab"
-    subprocess.run(["git", "clone", "-q", "--branch", "main", str(REPO_ROOT), str(clone)],
-                   check=True, timeout=120, capture_output=True)
+    clone_course(REPO_ROOT, clone)
     return clone
 
 
