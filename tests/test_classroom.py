@@ -162,6 +162,25 @@ def test_source_notebook_has_nbgrader_cells(chapter):
     assert set(override.values()) == {2} and len(override) == len(checks)
 
 
+@pytest.mark.parametrize("chapter", SUPPORTED)
+def test_open_questions_become_an_answer_graded_by_hand(chapter):
+    """With questions=True: after the questions, a markdown answer cell graded by hand,
+    one point per question, the notebook's hidden answers as its reference."""
+    original = json.loads((REPO_ROOT / chapter).read_text(encoding="utf-8"))
+    nb = nbgrader_notebook(original, questions=True)
+    asked = next(_src(c) for c in original["cells"] if "Questions to think about" in _src(c))
+    n = len(re.findall(r"^\d+\. ", asked.split("Questions to think about")[1], re.M))
+    hidden = next(c for c in original["cells"] if "solution" in c["metadata"].get("tags", [])
+                  and "solution=True" not in _src(c) and "Answers" in _src(c))
+    cell = _graded(nb)["questions"]
+    assert n >= 3 and points_of(nb)["questions"] == n
+    assert cell["cell_type"] == "markdown" and cell["metadata"]["nbgrader"]["solution"]
+    assert cell["metadata"]["nbgrader"]["grade"] and not cell["metadata"]["nbgrader"]["locked"]
+    words = lambda text: re.sub(r"[#*]", "", text).split()      # noqa: E731
+    assert words(_src(cell)) == words(_src(hidden))
+    assert "questions" not in _graded(nbgrader_notebook(original))
+
+
 def test_command_prints_points_and_refuses_chapter_0(tmp_path, capsys):
     assert main(["nbgrader", str(tmp_path), str(CHAPTER)]) == 0
     out = capsys.readouterr().out
@@ -171,6 +190,9 @@ def test_command_prints_points_and_refuses_chapter_0(tmp_path, capsys):
     assert (tmp_path / "source" / NAME / f"{NAME}.ipynb").is_file()
     assert main(["nbgrader", str(tmp_path / "two"), str(CHAPTER), "--points", "2"]) == 0
     assert "6 points (predictions 2, one_unit_grad 2, clip_by_norm 2)" in capsys.readouterr().out
+    assert main(["nbgrader", str(tmp_path / "three"), str(CHAPTER), "--questions"]) == 0
+    assert "15 points (predictions 3, one_unit_grad 4, clip_by_norm 3, questions 5 by hand)" \
+        in capsys.readouterr().out
     for bad in (["--points", "0"], [str(CHAPTER.with_name("00_start_here.ipynb"))]):
         with pytest.raises(SystemExit):
             main(["nbgrader", str(tmp_path / "other"), str(CHAPTER), *bad])
@@ -258,6 +280,7 @@ def _grade(course, name, student, nb):
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         graded = gb.find_submission_notebook(name, name, student)
         scores = {g.name[5:]: g.score for g in graded.grades if g.name.startswith("test_")}
+        scores.update({g.name: "by hand" for g in graded.grades if g.needs_manual_grade})
     feedback = course / "feedback" / student / name / f"{name}.html"
     feedback = feedback.read_text("utf-8") if feedback.exists() else None
     autograded = json.loads((course / "autograded" / student / name / f"{name}.ipynb")
@@ -271,10 +294,10 @@ def _plain(text):
     return " ".join(re.sub(r"\x1b\[[0-9;]*m", "", text).split())
 
 
-def _assignment(tmp_path, chapter):
+def _assignment(tmp_path, chapter, *options):
     """Generate the chapter's assignment; return (course, release, {grade_id: answer})."""
     course, name = tmp_path / "course", chapter.stem
-    assert main(["nbgrader", str(course), str(chapter)]) == 0
+    assert main(["nbgrader", str(course), str(chapter), *options]) == 0
     _run(["generate_assignment", name, "--force"], course)
     release = json.loads((course / "release" / name / f"{name}.ipynb").read_text("utf-8"))
     source = _graded(json.loads((course / "source" / name / f"{name}.ipynb").read_text("utf-8")))
@@ -369,10 +392,11 @@ def test_nbgrader_autogrades_chapter_2(tmp_path):
     the learner's copy holds the notebook's own cells; the reference scores full marks."""
     pytest.importorskip("nbgrader")
     chapter = REPO_ROOT / "notebooks" / "02_bptt.ipynb"
-    course, release, answers = _assignment(tmp_path, chapter)
+    course, release, answers = _assignment(tmp_path, chapter, "--questions")
     original = "\n".join(map(_src, json.loads(chapter.read_text("utf-8"))["cells"]))
     handed = {c["metadata"]["nbgrader"]["grade_id"]: _src(c) for c in release["cells"]
               if c["metadata"].get("nbgrader", {}).get("solution")}
+    assert handed.pop("questions") == "YOUR ANSWER HERE"         # graded by hand
     assert "return e / e.sum()" in handed["find_the_bugs"] and "np.sign" in handed["find_the_bugs"]
     assert "def numerical_gradient(f, w, eps=...):" in handed["gradient_check"]
     assert all(text.strip() in original for text in handed.values()
@@ -383,12 +407,13 @@ def test_nbgrader_autogrades_chapter_2(tmp_path):
                    "wrong_b": _answered(release, answers, CH2_B)}
     results = _grade_all(course, chapter.stem, submissions)
     points = {name: EXERCISES[name].points for name in CH2}
-    assert results["reference"][0] == points
-    assert results["unattempted"][0] == {name: 0 for name in CH2}
+    assert results["reference"][0] == {**points, "questions": "by hand"}
+    assert results["unattempted"][0] == {name: 0 for name in CH2}   # no answer: nothing by hand
     for student, changes in (("wrong_a", CH2_A), ("wrong_b", CH2_B)):
         scores, feedback, _ = results[student]
         lost = {name for name, _, _ in changes}
-        assert scores == {k: points[k] * (k not in lost) for k in CH2}, student
+        assert scores == {**{k: points[k] * (k not in lost) for k in CH2},
+                          "questions": "by hand"}, student
         for change in changes:
             message = _ch2_message(tmp_path, answers, change)
             assert message in _plain(feedback), (student, message)

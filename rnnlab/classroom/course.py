@@ -3,7 +3,7 @@ import argparse
 import json
 from pathlib import Path
 
-from .exercises import CHAPTER_POINTS, EXERCISES
+from .exercises import CHAPTER_POINTS, EXERCISES, QUESTION_POINTS
 from .notebook import nbgrader_notebook, points_of
 
 CONFIG = '''c = get_config()  # noqa: F821
@@ -20,10 +20,11 @@ SUPPORTED = [f"notebooks/{name}.ipynb" for name in          # the default chapte
              sorted({e.chapter for e in EXERCISES.values()})]
 
 
-def write_course(course_dir, notebooks, points=None):
+def write_course(course_dir, notebooks, points=None, questions=False):
     """Write ``source/<chapter>/<chapter>.ipynb`` per notebook and nbgrader_config.py.
 
-    Returns ``{written notebook path: {grade_id: points}}``. Converts every notebook
+    ``points`` and ``questions`` as for ``nbgrader_notebook``. Returns
+    ``{written notebook path: {grade_id: points}}``. Converts every notebook
     before writing any; raises ValueError (naming the notebook) if one cannot be graded.
     An existing nbgrader_config.py is kept.
     """
@@ -32,7 +33,7 @@ def write_course(course_dir, notebooks, points=None):
     for path in map(Path, notebooks):
         try:
             converted.append((path, nbgrader_notebook(
-                json.loads(path.read_text(encoding="utf-8")), points)))
+                json.loads(path.read_text(encoding="utf-8")), points, questions)))
         except ValueError as err:
             raise ValueError(f"{path}: {err}") from None
     for path, nb in converted:
@@ -47,9 +48,10 @@ def write_course(course_dir, notebooks, points=None):
 
 
 def points_line(target, points):
-    """``wrote PATH: 10 points (predictions 3, ...)``."""
+    """``wrote PATH: 10 points (predictions 3, ...)``; the questions say "by hand"."""
     total = sum(points.values())
-    each = ", ".join(f"{k[len('test_'):]} {v:g}" for k, v in points.items())
+    each = ", ".join(f"{k.removeprefix('test_')} {v:g}" + " by hand" * (k == "questions")
+                     for k, v in points.items())
     return f"wrote {target}: {total:g} points ({each})"
 
 
@@ -65,9 +67,13 @@ def main(argv=None):
     parser.add_argument("--points", type=float, default=None,
                         help=f"points of every exercise (default: each exercise's own, "
                              f"{CHAPTER_POINTS:g} per chapter)")
+    parser.add_argument("--questions", action="store_true",
+                        help="add the open questions as an answer cell graded by hand "
+                             f"({QUESTION_POINTS:g} point each)")
     args = parser.parse_args(argv)
     try:
-        written = write_course(args.course_dir, args.notebooks or SUPPORTED, args.points)
+        written = write_course(args.course_dir, args.notebooks or SUPPORTED, args.points,
+                               args.questions)
     except (ValueError, OSError) as err:
         parser.error(str(err))
     print("\n".join(points_line(target, points) for target, points in written.items()))

@@ -11,6 +11,8 @@ from typing import NamedTuple
 
 CHAPTER_POINTS = 10
 """The points of every chapter's assignment with the table's points."""
+QUESTION_POINTS = 1
+"""Points per open question, graded by hand (``--questions``), on top of CHAPTER_POINTS."""
 
 
 class Exercise(NamedTuple):

@@ -17,9 +17,11 @@ import copy
 import re
 
 from ..student import is_solution
+from .exercises import QUESTION_POINTS
 from .exercises import exercise as exercise_entry
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+QUESTIONS = "Questions to think about"                 # the heading of the open questions
 KEY = "rnnlab"                                         # cell metadata: the code handed out
 HIDDEN = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 CHECK_LINE = re.compile(r"^(check_\w+)\((.*)\)\s*(#.*)?$")
@@ -131,12 +133,27 @@ def _test_source(name, args):
     return source
 
 
-def nbgrader_notebook(nb, points=None):
+def _questions(answers, prompt):
+    """A manually graded answer cell for the open questions of markdown ``prompt``, with
+    the hidden ``answers`` cell's text as its reference, worth QUESTION_POINTS each."""
+    asked = re.findall(r"^#*\s*\d+\. ", prompt.split(QUESTIONS, 1)[1], flags=re.M)
+    text = _source(answers)
+    if answers["cell_type"] == "code":                 # "# Answers ..." comment lines
+        text = "\n".join(re.sub(r"^# ?", "", line) for line in text.splitlines())
+    return {"cell_type": "markdown", "id": "questions", "source": text.strip() + "\n",
+            "metadata": {"nbgrader": _meta("questions", solution=True, grade=True,
+                                           locked=False,
+                                           points=QUESTION_POINTS * len(asked))}}
+
+
+def nbgrader_notebook(nb, points=None, questions=False):
     """Return notebook ``nb`` (nbformat 4 dict) as an nbgrader source notebook.
 
     Each exercise is worth its points in ``rnnlab.classroom.exercises``, or ``points``
-    when given. Raises ValueError for a notebook without exercises, an exercise without
-    points in that table, and a solution cell whose exercise cannot be found or placed.
+    when given. With ``questions=True`` the open questions ("Questions to think about")
+    get a manually graded answer cell, the notebook's hidden answers as its reference.
+    Raises ValueError for a notebook without exercises, an exercise without points in
+    that table, and a solution cell whose exercise cannot be found or placed.
     """
     if points is not None and not (isinstance(points, (int, float)) and points > 0):
         raise ValueError(f"points must be a positive number, got {points!r}")
@@ -145,8 +162,12 @@ def nbgrader_notebook(nb, points=None):
     for index, cell in enumerate(cells):
         if is_solution(cell):
             checks = _checks(_source(cell), True)
-            if not checks:
-                continue                                 # answers to the questions: dropped
+            if not checks:                               # the answers to the questions
+                asked = [c for c in out if c["cell_type"] == "markdown"
+                         and QUESTIONS in _source(c)]
+                if questions and asked:
+                    out.append(_questions(cell, _source(asked[-1])))
+                continue
             name = checks[0][1]
             if name not in exercises:
                 raise ValueError(f"solution cell {index} checks {name}, but no exercise "
