@@ -16,7 +16,8 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox, IdentityTransform
 from PIL import Image
 
-from rnnlab.widgets.artists import figure_pixels, frame_ops
+from rnnlab.widgets.artists import frame_ops
+from rnnlab.widgets.orders import figure_pixels
 
 CAPS = {"butt": "butt", "round": "round", "square": "projecting"}
 

@@ -445,7 +445,7 @@ def test_pictures_are_png_that_decode_to_the_figure_pixels():
     valid PNGs holding exactly the rendered pixels."""
     from PIL import Image
 
-    from rnnlab.widgets.canvas import png_rgba
+    from rnnlab.widgets.pictures import png_rgba
 
     ex = UnrollExplorer(T=6)
     ex.update(w_hh=-0.8)

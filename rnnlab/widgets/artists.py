@@ -4,174 +4,29 @@
 every visible artist that is not frozen into an order for the page (``page/figure.js``),
 in CSS pixels with y pointing down (the figure's pixels at its own dpi):
 
-* ``paths``: lines, markers, patches and collections as paths (vertices and path codes in
-  two binary buffers), each with its fill, stroke, line width and dashes read from the
-  artist; markers and scatter points are one path each.
+* ``paths``: lines, patches and collections as paths (vertices and path codes in binary
+  buffers, ``orders.py``), each with its fill, stroke, line width and dashes read from
+  the artist; a line's markers and a one-colour scatter as one shape and its points.
 * ``text``: a plain text's string, position, alignment, rotation, colour and font (and the
   box of ``bbox=``); the page sets the glyphs itself.
 * ``image``: an ``AxesImage`` as its small RGBA array and the rectangle it fills, or, for
   any other artist (an axis whose ticks move, a mesh, mathtext), that artist rendered by
-  Agg alone at the page's pixel ratio and sent as a PNG.
+  Agg alone at the page's pixel ratio and sent as a PNG (``pictures.py``).
 
 Styles are read from the artists themselves, so an explorer is still written in plain
 matplotlib. Returns ``(ops, buffers)``: a JSON-able list and the binary buffers it points at.
 """
 import numpy as np
-from matplotlib import colors as mcolors
 from matplotlib.axes import Axes
-from matplotlib.axis import Axis
 from matplotlib.collections import Collection, QuadMesh
 from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch
-from matplotlib.path import Path
-from matplotlib.spines import Spine
 from matplotlib.text import Text
 from matplotlib.transforms import Affine2D
 
-CAPS = {"butt": "butt", "round": "round", "projecting": "square"}
-
-
-def figure_pixels(fig, dpr=1.0):
-    """(width, height) in whole pixels of ``fig`` at ``dpr`` times its dpi, as Agg sizes
-    its buffer (truncated, but a hair below a whole number counts as that number)."""
-    return tuple(int(size * dpr + 1e-8) for size in fig.bbox.size)
-
-
-def css(color, alpha=None):
-    """A CSS colour of a matplotlib colour (None or fully transparent: None)."""
-    if color is None or (isinstance(color, str) and color.lower() == "none"):
-        return None
-    r, g, b, a = mcolors.to_rgba(color, alpha)
-    if a <= 0:
-        return None
-    return f"rgba({round(255 * r)},{round(255 * g)},{round(255 * b)},{a:.3g})"
-
-
-class Orders:
-    """Collects the drawing orders of one frame and the binary buffers they refer to."""
-
-    def __init__(self, fig, dpr, cache):
-        self.fig, self.dpr, self.cache = fig, dpr, cache
-        self.height = figure_pixels(fig)[1]   # Agg flips y about its whole-pixel height
-        self.px = fig.dpi / 72.0    # CSS pixels per point
-        self.ops, self.buffers = [], []
-
-    def buffer(self, array):
-        self.buffers.append(memoryview(np.ascontiguousarray(array)).cast("B"))
-        return len(self.buffers) - 1
-
-    def clip(self, artist):
-        """[x0, y0, x1, y1] (CSS px, y down) of the artist's clip box, or None."""
-        box = artist.get_clip_box() if artist.get_clip_on() else None
-        if box is None:
-            return None
-        x0, y0, x1, y1 = box.extents
-        return [round(x0, 2), round(self.height - y1, 2), round(x1, 2), round(self.height - y0, 2)]
-
-    def paths(self, artist, paths, fills, strokes, widths, dashes, cap="butt", join="round"):
-        """One ``paths`` order: ``paths`` are (vertices in display px, codes) pairs; the
-        styles are one per path or one for all (lists of length 1)."""
-        paths = [(v, c) for v, c in paths if len(v)]
-        if not paths or not any(fills + strokes):
-            return
-        xy = np.concatenate([v for v, _ in paths]).astype(np.float32)
-        xy[:, 1] = self.height - xy[:, 1]
-        codes = np.concatenate([c for _, c in paths]).astype(np.uint8)
-        self.ops.append({"k": "paths", "xy": self.buffer(xy), "codes": self.buffer(codes),
-                         "n": [len(v) for v, _ in paths], "fill": fills, "stroke": strokes,
-                         "lw": [round(w * self.px, 3) for w in widths],
-                         "dash": dashes, "cap": CAPS.get(cap, "butt"), "join": join,
-                         "clip": self.clip(artist)})
-
-    def marks(self, artist, shape, at, fills, strokes, widths, cap="butt", join="round"):
-        """One ``paths`` order for the same ``shape`` (a path in display px about (0, 0))
-        drawn at each point of ``at`` (display px): the shape is sent once, with the points."""
-        at = np.asarray(at, np.float32).reshape(-1, 2)
-        if not len(at) or not len(shape.vertices) or not any(fills + strokes):
-            return
-        at[:, 1] = self.height - at[:, 1]
-        xy = shape.vertices.astype(np.float32) * [1, -1]    # y down, about (0, 0)
-        self.ops.append({"k": "paths", "xy": self.buffer(xy.astype(np.float32)),
-                         "codes": self.buffer(_codes(shape).astype(np.uint8)),
-                         "n": [len(xy)], "at": self.buffer(at), "fill": fills,
-                         "stroke": strokes, "lw": [round(w * self.px, 3) for w in widths],
-                         "dash": [None], "cap": CAPS.get(cap, "butt"), "join": join,
-                         "clip": self.clip(artist)})
-
-    def dash(self, pattern, width):
-        """A dash list in CSS px from matplotlib's (offset, dashes in points), or None."""
-        offset, seq = pattern
-        if not seq or width <= 0:
-            return None
-        return [round(offset * self.px, 2), [round(s * self.px, 2) for s in seq]]
-
-    def raster(self, artist):
-        """The artist rendered alone by Agg at the page's pixel ratio: an ``image`` order.
-
-        An axis or a spine is rendered again only when its axes' position or view limits
-        change (or it was changed: matplotlib marks it stale); other artists every frame.
-        """
-        key = _look(artist, self.dpr)
-        kept = self.cache.get(id(artist))
-        if key is None or artist.stale or kept is None or kept[0] != key:
-            order, png = self._rasterise(artist)
-            if order is None:
-                return
-            kept = (key, {**order, "pic": f"{id(artist)}/{hash(key)}"}, png)
-            if key is not None:
-                self.cache[id(artist)] = kept
-        order, png = kept[1:]
-        sent = self.cache.setdefault("sent", set())
-        if key is not None and order["pic"] in sent:
-            self.ops.append(order)        # the page has this picture already
-        else:
-            self.ops.append({**order, "png": self.buffer(png)})
-            if key is not None:
-                sent.add(order["pic"])
-
-    def _rasterise(self, artist):
-        from matplotlib.backends.backend_agg import RendererAgg
-
-        from .canvas import png_rgba
-
-        fig, dpi = self.fig, self.fig.dpi
-        w, h = figure_pixels(fig, self.dpr)
-        fig.dpi = dpi * self.dpr
-        try:
-            renderer = RendererAgg(w, h, fig.dpi)
-            artist.draw(renderer)
-        finally:
-            fig.dpi = dpi
-        pixels = np.asarray(renderer.buffer_rgba())
-        drawn = pixels.view(np.uint32)[..., 0] != 0    # a pixel never drawn is all zeros
-        rows = np.flatnonzero(drawn.any(axis=1))
-        if not len(rows):
-            return None, None
-        cols = np.flatnonzero(drawn[rows[0]:rows[-1] + 1].any(axis=0))
-        crop = pixels[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
-        return ({"k": "image", "rect": [cols[0] / self.dpr, rows[0] / self.dpr,
-                                        crop.shape[1] / self.dpr, crop.shape[0] / self.dpr],
-                 "smooth": False, "clip": None},
-                np.frombuffer(png_rgba(crop), np.uint8))
-
-
-def _look(artist, dpr):
-    """What an axis's or a spine's picture depends on, or None for other artists."""
-    if not isinstance(artist, (Axis, Spine)):
-        return None
-    ax = artist.axes
-    return (dpr, ax.bbox.bounds, tuple(ax.viewLim.bounds), artist.get_visible())
-
-
-def _codes(path):
-    n = len(path.vertices)
-    if path.codes is not None:
-        return path.codes
-    codes = np.full(n, Path.LINETO, np.uint8)
-    if n:
-        codes[0] = Path.MOVETO
-    return codes
+from .orders import Orders, css, path_codes
+from .pictures import image as _image
 
 
 def _line(o, line):
@@ -181,7 +36,7 @@ def _line(o, line):
     lw = line.get_linewidth()
     if line.get_linestyle() not in ("None", "none", " ", "") and lw > 0:
         solid = not line._dash_pattern[1]
-        o.paths(line, [(tpath.vertices, _codes(tpath))], [None],
+        o.paths(line, [(tpath.vertices, path_codes(tpath))], [None],
                 [css(line.get_color(), line.get_alpha())], [lw],
                 [o.dash(line._dash_pattern, lw)],
                 cap=line.get_solid_capstyle() if solid else line.get_dash_capstyle(),
@@ -196,7 +51,7 @@ def _line(o, line):
             if hasattr(line, "_get_markevery_indices") else points
     shape = marker.get_transform().frozen().scale(o.px * line.get_markersize()) \
         .transform_path(marker.get_path())
-    codes = _codes(shape)
+    codes = path_codes(shape)
     alpha = line.get_alpha()
     fill = css(line.get_markerfacecolor(), alpha) if marker.is_filled() else None
     edge = css(line.get_markeredgecolor(), alpha)
@@ -213,7 +68,7 @@ def _patch(o, patch):
     edge = css(patch.get_edgecolor())
     lw = patch.get_linewidth()
     for path, can_fill in zip(paths, fillable):
-        o.paths(patch, [(path.vertices, _codes(path))], [face if can_fill else None],
+        o.paths(patch, [(path.vertices, path_codes(path))], [face if can_fill else None],
                 [edge if lw > 0 else None], [lw], [o.dash(patch._dash_pattern, lw)],
                 cap=patch.get_capstyle(), join=patch.get_joinstyle())
 
@@ -248,7 +103,7 @@ def _collection(o, coll):
         verts = (t + transform).transform(path.vertices)
         if len(offsets):
             verts = verts + shifts[i % len(shifts)]
-        out.append((verts, _codes(path)))
+        out.append((verts, path_codes(path)))
     dashes = [o.dash(d, widths[i % len(widths)]) for i, d in enumerate(coll.get_linestyle())]
     o.paths(coll, out, faces, edges, widths, dashes or [None],
             cap=coll.get_capstyle() or "butt", join=coll.get_joinstyle() or "round")
@@ -273,27 +128,6 @@ def _text(o, text):
                         "stroke": css(box.get_edgecolor()) if box.get_linewidth() else None,
                         "lw": box.get_linewidth() * o.px, "pad": pad * text.get_fontsize() * o.px}
     o.ops.append(order)
-
-
-def _image(o, im):
-    if not (im.get_interpolation() in (None, "none", "nearest", "antialiased", "auto")
-            and im.get_transform() == im.axes.transData):
-        return o.raster(im)   # pragma: no cover - explorers show plain images
-    rgba = im.to_rgba(im.get_array(), bytes=True, norm=True)
-    if im.get_alpha() is not None:
-        rgba[..., 3] = (rgba[..., 3] * im.get_alpha()).astype(np.uint8)
-    x0, x1, y0, y1 = im.get_extent()
-    (px0, py0), (px1, py1) = im.get_transform().transform([(x0, y0), (x1, y1)])
-    if im.origin == "upper":
-        rgba = rgba[::-1]
-    if px1 < px0:
-        rgba, px0, px1 = rgba[:, ::-1], px1, px0
-    if py1 < py0:
-        rgba, py0, py1 = rgba[::-1], py1, py0
-    o.ops.append({"k": "image", "rgba": o.buffer(np.ascontiguousarray(rgba[::-1])),
-                  "w": rgba.shape[1], "h": rgba.shape[0],
-                  "rect": [float(px0), float(o.height - py1), float(px1 - px0), float(py1 - py0)],
-                  "smooth": False, "clip": o.clip(im)})
 
 
 def _mathtext(text):

@@ -88,8 +88,9 @@ class StaticLayer(Artist):
     def picture(self, dpr=1.0):
         """PNG bytes of the figure's background and frozen artists at ``dpr`` times the
         figure's pixels (a page's device pixel ratio), rendered once per look."""
-        from .artists import figure_pixels, settle_axes
-        from .canvas import png_rgba
+        from .artists import settle_axes
+        from .orders import figure_pixels
+        from .pictures import png_rgba
 
         key = (float(dpr), self.state)
         if key not in self._png:

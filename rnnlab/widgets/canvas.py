@@ -14,44 +14,18 @@ figure's size is. The still picture that static renderers show is a separate PNG
 ``Explorer``). Clicks on the figure come back as matplotlib ``button_press_event``s on
 the figure's own canvas (``mpl_connect``), with the data coordinates filled in.
 
-``png_rgba`` is the fast PNG encoder used for the static layer and for artists the page
-cannot draw itself (rendered by Agg), compressed for speed, not size.
+The static layer and the artists the page cannot draw itself are PNGs made by
+``pictures.png_rgba``, compressed for speed, not size.
 """
-import struct
-import zlib
 from pathlib import Path
 
 import anywidget
-import numpy as np
 import traitlets
 from matplotlib.backend_bases import MouseEvent
 
-from .artists import figure_pixels, frame_ops
-
-try:   # ISA-L's deflate writes the same zlib stream as zlib, about 6-10x faster
-    from isal.isal_zlib import compress as deflate
-except ImportError:   # pragma: no cover - isal is an optional speed-up (extra "fast")
-    from zlib import compress as deflate
-
-PNG_LEVEL = 1   # zlib level of the pictures: fast; flat colours pack well anyway
-
-
-def png_rgba(pixels, level=PNG_LEVEL):
-    """PNG bytes of an (h, w, 4) uint8 RGBA array: no row filters, one zlib stream.
-
-    Several times faster than PIL's encoder, which tries a filter per row; frames are
-    mostly zeros (unchanged pixels) or flat colours, which zlib packs well unfiltered.
-    """
-    h, w = pixels.shape[:2]
-    rows = np.zeros((h, 4 * w + 1), np.uint8)   # each row: filter byte 0, then RGBA
-    rows[:, 1:] = pixels.reshape(h, 4 * w)
-
-    def chunk(tag, body):
-        return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body))
-
-    header = struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)   # 8 bits, RGBA, no interlace
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", deflate(rows.tobytes(), level)) + chunk(b"IEND", b""))
+from .artists import frame_ops
+from .orders import figure_pixels
+from .pictures import png_rgba  # noqa: F401 (the pictures' encoder, also used from here)
 
 
 class PageCanvas(anywidget.AnyWidget):

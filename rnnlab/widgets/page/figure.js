@@ -47,9 +47,11 @@ function drawPaths(ctx, op, buffers) {
   const xy = copy(buffers[op.xy], Float32Array), codes = copy(buffers[op.codes], Uint8Array);
   if (op.at !== undefined) {   // one shape (a marker) at every point
     const at = copy(buffers[op.at], Float32Array), n = op.n[0];
-    ctx.beginPath();
-    for (let i = 0; i < at.length; i += 2) tracePath(ctx, xy, codes, 0, n, at[i], at[i + 1]);
-    paint(ctx, op.fill[0], op.stroke[0], op.lw[0], null, op);
+    for (let i = 0; i < at.length; i += 2) {   // each mark filled, then edged (as Agg)
+      ctx.beginPath();
+      tracePath(ctx, xy, codes, 0, n, at[i], at[i + 1]);
+      paint(ctx, op.fill[0], op.stroke[0], op.lw[0], null, op);
+    }
     return;
   }
   const one = [op.fill, op.stroke, op.lw, op.dash].every(l => l.length === 1);

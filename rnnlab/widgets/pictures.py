@@ -1,0 +1,116 @@
+"""Pictures in a frame: an ``AxesImage`` as its small RGBA array, and any artist the page
+cannot draw itself (an axis whose ticks move, a mesh, mathtext) rendered by Agg alone at
+the page's pixel ratio and sent as a PNG, kept while it looks the same."""
+import struct
+import zlib
+
+import numpy as np
+from matplotlib.axis import Axis
+from matplotlib.spines import Spine
+
+from .orders import figure_pixels
+
+try:   # ISA-L's deflate writes the same zlib stream as zlib, about 6-10x faster
+    from isal.isal_zlib import compress as deflate
+except ImportError:   # pragma: no cover - isal is an optional speed-up (extra "fast")
+    from zlib import compress as deflate
+
+PNG_LEVEL = 1   # zlib level of the pictures: fast; flat colours pack well anyway
+
+
+def png_rgba(pixels, level=PNG_LEVEL):
+    """PNG bytes of an (h, w, 4) uint8 RGBA array: no row filters, one zlib stream.
+
+    Several times faster than PIL's encoder, which tries a filter per row; these pictures
+    are mostly empty (transparent) or flat colours, which zlib packs well unfiltered.
+    """
+    h, w = pixels.shape[:2]
+    rows = np.zeros((h, 4 * w + 1), np.uint8)   # each row: filter byte 0, then RGBA
+    rows[:, 1:] = pixels.reshape(h, 4 * w)
+
+    def chunk(tag, body):
+        return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body))
+
+    header = struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)   # 8 bits, RGBA, no interlace
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", deflate(rows.tobytes(), level)) + chunk(b"IEND", b""))
+
+
+def raster(o, artist):
+    """The artist rendered alone by Agg at the page's pixel ratio: an ``image`` order.
+
+    An axis or a spine is rendered again only when its axes' position or view limits
+    change (or it was changed: matplotlib marks it stale); other artists every frame.
+    """
+    key = _look(artist, o.dpr)
+    kept = o.cache.get(id(artist))
+    if key is None or artist.stale or kept is None or kept[0] != key:
+        order, png = _rasterise(o, artist)
+        if order is None:
+            return
+        kept = (key, {**order, "pic": f"{id(artist)}/{hash(key)}"}, png)
+        if key is not None:
+            o.cache[id(artist)] = kept
+    order, png = kept[1:]
+    sent = o.cache.setdefault("sent", set())
+    if key is not None and order["pic"] in sent:
+        o.ops.append(order)        # the page has this picture already
+    else:
+        o.ops.append({**order, "png": o.buffer(png)})
+        if key is not None:
+            sent.add(order["pic"])
+
+
+def _rasterise(o, artist):
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    fig, dpi = o.fig, o.fig.dpi
+    w, h = figure_pixels(fig, o.dpr)
+    fig.dpi = dpi * o.dpr
+    try:
+        renderer = RendererAgg(w, h, fig.dpi)
+        artist.draw(renderer)
+    finally:
+        fig.dpi = dpi
+    pixels = np.asarray(renderer.buffer_rgba())
+    drawn = pixels.view(np.uint32)[..., 0] != 0    # a pixel never drawn is all zeros
+    rows = np.flatnonzero(drawn.any(axis=1))
+    if not len(rows):
+        return None, None
+    cols = np.flatnonzero(drawn[rows[0]:rows[-1] + 1].any(axis=0))
+    crop = pixels[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    return ({"k": "image", "rect": [cols[0] / o.dpr, rows[0] / o.dpr,
+                                    crop.shape[1] / o.dpr, crop.shape[0] / o.dpr],
+             "smooth": False, "clip": None},
+            np.frombuffer(png_rgba(crop), np.uint8))
+
+
+def _look(artist, dpr):
+    """What an axis's or a spine's picture depends on, or None for other artists."""
+    if not isinstance(artist, (Axis, Spine)):
+        return None
+    ax = artist.axes
+    return (dpr, ax.bbox.bounds, tuple(ax.viewLim.bounds), artist.get_visible())
+
+
+def image(o, im):
+    """An ``image`` order of an ``AxesImage``: its colours as a small RGBA array (one
+    pixel per value) and the rectangle it fills, drawn without smoothing."""
+    if not (im.get_interpolation() in (None, "none", "nearest", "antialiased", "auto")
+            and im.get_transform() == im.axes.transData):
+        return o.raster(im)   # pragma: no cover - explorers show plain images
+    rgba = im.to_rgba(im.get_array(), bytes=True, norm=True)
+    if im.get_alpha() is not None:
+        rgba[..., 3] = (rgba[..., 3] * im.get_alpha()).astype(np.uint8)
+    x0, x1, y0, y1 = im.get_extent()
+    (px0, py0), (px1, py1) = im.get_transform().transform([(x0, y0), (x1, y1)])
+    if im.origin == "upper":
+        rgba = rgba[::-1]
+    if px1 < px0:
+        rgba, px0, px1 = rgba[:, ::-1], px1, px0
+    if py1 < py0:
+        rgba, py0, py1 = rgba[::-1], py1, py0
+    o.ops.append({"k": "image", "rgba": o.buffer(np.ascontiguousarray(rgba[::-1])),
+                  "w": rgba.shape[1], "h": rgba.shape[0],
+                  "rect": [float(px0), float(o.height - py1), float(px1 - px0), float(py1 - py0)],
+                  "smooth": False, "clip": o.clip(im)})
