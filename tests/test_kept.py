@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import rnnlab as rl
-from rnnlab.widgets.kept import Kept, weights_key
+from rnnlab.widgets.kept import Kept, read_only, weights_key
 
 
 def test_kept_makes_once_and_drops_the_least_recently_used():
@@ -31,3 +31,13 @@ def test_weights_key_tells_models_apart_by_every_weight():
     assert weights_key(a) != weights_key(b)
     assert weights_key(rl.RNN(1, 4, rng=0)) != weights_key(rl.RNN(1, 4, activation="relu", rng=0))
     assert weights_key(rl.GRU(1, 4, rng=0)) != weights_key(rl.LSTM(1, 4, rng=0))
+
+
+def test_read_only_arrays_refuse_writes_and_other_values_pass():
+    result = read_only((np.arange(3.0), None, 2.0, np.ones(2)))
+    with pytest.raises(ValueError, match="read-only"):
+        result[0][0] = 5.0
+    with pytest.raises(ValueError, match="read-only"):
+        result[3] += 1
+    assert result[1] is None and result[2] == 2.0
+    assert not read_only(np.zeros(2)).flags.writeable

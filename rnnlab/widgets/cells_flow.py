@@ -30,6 +30,7 @@ from ..rnn import RNN
 from ..plots.flow import plot_flow, set_decades, shown
 from ..style import CELL_COLORS
 from .flow import GradientFlowExplorer, format_ratio
+from .kept import read_only
 from .panels import LEGEND_OUTSIDE, LEGEND_RIGHT, stack_axes
 
 YLIM = (1e-60, 1e2)   # fixed: redraws never re-render tick labels
@@ -102,7 +103,7 @@ class CellsFlowExplorer(GradientFlowExplorer):
             models = self._models(values)
             for label in missing:
                 # every T of these weights from one forward pass
-                self._cache[keys[label]] = self._forward_runs(models[label]).flow(T)
+                self._cache[keys[label]] = read_only(self._forward_runs(models[label]).flow(T))
         return {label: self._cache[key] for label, key in keys.items()}
 
     def _build(self, fig):

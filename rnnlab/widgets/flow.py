@@ -38,7 +38,7 @@ from ..rnn import RNN
 from ..style import COLORS
 from ..words import exploded, vanished
 from .base import Explorer
-from .kept import Kept, weights_key
+from .kept import Kept, read_only, weights_key
 from .panels import LEGEND_OUTSIDE, LEGEND_RIGHT, stack_axes
 
 SCALES = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0, 1.05, 1.1, 1.2, 1.5, 2.0, 3.0,
@@ -84,7 +84,7 @@ class GradientFlowExplorer(Explorer):
         """label -> ``gradient_flow(model, T, rng=seed)``, each computed once per weights
         and T, all T of one model from one forward pass (``rnnlab.flow.FlowRuns``)."""
         return {label: self._kept.get(("flow", T, weights_key(m)),
-                                      lambda m=m: self._forward_runs(m).flow(T))
+                                      lambda m=m: read_only(self._forward_runs(m).flow(T)))
                 for label, m in models.items()}
 
     def _forward_runs(self, model):

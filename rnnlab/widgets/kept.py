@@ -3,6 +3,7 @@
     Kept(size)             a memo of at most ``size`` results
     kept.get(key, make)    the result kept under ``key``, else ``make()``, kept from now on
     weights_key(model)     a key for a model's weights: equal weights, equal key
+    read_only(result)      the result with its arrays made read-only (it is shared)
 
 When the memo is full, the result used least recently makes room.
 """
@@ -48,3 +49,13 @@ def weights_key(model):
         h.update(name.encode() + str(a.shape).encode() + a.tobytes())
     return (type(model).__name__, getattr(model, "activation", None), np.dtype(model.dtype).str,
             h.hexdigest())
+
+
+def read_only(result):
+    """``result`` (an array, or a tuple of arrays and other values) with every array made
+    read-only: a kept result is shared by every setting that reuses it, so writing into
+    it would change them all; numpy then raises instead."""
+    for a in (result if isinstance(result, tuple) else (result,)):
+        if isinstance(a, np.ndarray):
+            a.flags.writeable = False
+    return result
