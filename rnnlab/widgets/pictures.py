@@ -6,6 +6,7 @@ import zlib
 
 import numpy as np
 from matplotlib.axis import Axis
+from matplotlib.collections import QuadMesh
 from matplotlib.spines import Spine
 
 from .orders import figure_pixels
@@ -39,8 +40,9 @@ def png_rgba(pixels, level=PNG_LEVEL):
 def raster(o, artist):
     """The artist rendered alone by Agg at the page's pixel ratio: an ``image`` order.
 
-    An axis or a spine is rendered again only when its axes' position or view limits
-    change (or it was changed: matplotlib marks it stale); other artists every frame.
+    An axis, a spine or a mesh is rendered again only when what it shows changes (its
+    axes' position or view limits, a mesh's values and colours) or it was changed
+    otherwise (matplotlib marks it stale); other artists every frame.
     """
     key = _look(artist, o.dpr)
     kept = o.cache.get(id(artist))
@@ -86,11 +88,17 @@ def _rasterise(o, artist):
 
 
 def _look(artist, dpr):
-    """What an axis's or a spine's picture depends on, or None for other artists."""
-    if not isinstance(artist, (Axis, Spine)):
+    """What the picture of an axis, a spine or a mesh (a colour bar's) depends on, or None
+    for other artists (rendered every frame)."""
+    if not isinstance(artist, (Axis, Spine, QuadMesh)):
         return None
     ax = artist.axes
-    return (dpr, ax.bbox.bounds, tuple(ax.viewLim.bounds), artist.get_visible())
+    key = (dpr, ax.bbox.bounds, tuple(ax.viewLim.bounds), artist.get_visible())
+    if isinstance(artist, QuadMesh):
+        norm = artist.norm
+        key += (hash(np.asarray(artist.get_array()).tobytes()), norm.vmin, norm.vmax,
+                artist.get_cmap().name, artist.get_alpha())
+    return key
 
 
 def image(o, im):
