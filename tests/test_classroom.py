@@ -134,6 +134,11 @@ def test_command_prints_points_and_refuses_chapter_0(tmp_path, capsys):
             main(["nbgrader", str(tmp_path / "other"), str(CHAPTER), *bad])
     assert "no exercise to grade" in capsys.readouterr().err
     assert not (tmp_path / "other").exists()
+    for bad in ([], {"cells": None}):
+        with pytest.raises(ValueError, match="must be a notebook"):
+            nbgrader_notebook(bad)
+    with pytest.raises(ValueError, match="positive"):
+        nbgrader_notebook(json.loads(CHAPTER.read_text(encoding="utf-8")), points=-1)
     points = [e.points for e in EXERCISES.values()]            # what the README says
     readme = " ".join((REPO_ROOT / "README.md").read_text(encoding="utf-8").split())
     assert f"({min(points):g} to {max(points):g}, {CHAPTER_POINTS:g} per chapter," in readme

@@ -152,9 +152,13 @@ def nbgrader_notebook(nb, points=None, questions=False):
     Each exercise is worth its points in ``rnnlab.classroom.exercises``, or ``points``
     when given. With ``questions=True`` the open questions ("Questions to think about")
     get a manually graded answer cell, the notebook's hidden answers as its reference.
-    Raises ValueError for a notebook without exercises, an exercise without points in
-    that table, and a solution cell whose exercise cannot be found or placed.
+    Raises ValueError for anything but a notebook, points that are not positive, a
+    notebook without exercises, an exercise without points in that table, and a solution
+    cell whose exercise cannot be found or placed.
     """
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        raise ValueError("nb must be a notebook: a dict with a 'cells' list (nbformat 4), "
+                         f"got {type(nb).__name__}")
     if points is not None and not (isinstance(points, (int, float)) and points > 0):
         raise ValueError(f"points must be a positive number, got {points!r}")
     cells = copy.deepcopy(nb["cells"])
