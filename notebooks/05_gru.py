@@ -524,7 +524,7 @@ show(drawing.fig, f"Three panels, one per task ({'; '.join(titles.values())}): t
          f"{titles[name]}: " + ", ".join(f"{c} {results.solved(name, c)}" for c in results.cells)
          for name in results.tasks) + ".")
 
-# %% [markdown] slideshow={"slide_type": "notes"}
+# %% [markdown]
 # The lines are the mean test score over the five seeds at each evaluation step, the
 # bands the lowest and highest seed, the dotted line the goal. The numbers behind the
 # claims below:

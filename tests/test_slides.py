@@ -73,7 +73,8 @@ MEASURE_JS = """([W, H]) => {
 
 
 def overflowing(page, deck):
-    """Open ``deck`` offline in ``page``; return (number of slides, slides that do not fit)."""
+    """Open ``deck`` offline in ``page``; return (number of slides, slides that do not fit,
+    number of formulas typeset)."""
     page.route(re.compile(r"^https?://"), lambda route: route.abort())
     page.goto(deck.as_uri())
     page.wait_for_selector(".reveal.ready", timeout=30_000)
@@ -86,9 +87,11 @@ def overflowing(page, deck):
     failed = page.evaluate("() => (document.querySelector('.slides').textContent"
                            ".match(/Math Processing Error/g) || []).length")
     assert failed == 0, f"{deck.name}: MathJax could not typeset {failed} formulas"
+    # counted now: each slide change below makes the deck typeset that slide again
+    typeset = page.evaluate("() => document.querySelectorAll('.slides .MathJax').length")
     page.evaluate("() => Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
     report = page.evaluate(MEASURE_JS, [slides.WIDTH, slides.HEIGHT])
-    return len(report), [r for r in report if r["problems"]]
+    return len(report), [r for r in report if r["problems"]], typeset
 
 
 @pytest.fixture(scope="module")
@@ -128,14 +131,13 @@ def test_every_chapter_builds_offline(decks):
 def test_every_slide_fits_the_screen(decks, page):
     counts = {}
     for stem, deck in decks.items():
-        total, bad = overflowing(page, deck)
+        total, bad, maths = overflowing(page, deck)
         counts[stem] = total
         assert not bad, (f"{stem}: {len(bad)} of {total} slides do not fit 1280 x 720: "
                          + "; ".join(f"slide {b['at']} '{b['title']}': {b['problems']}"
                                      for b in bad))
         nb = read_notebook(NOTEBOOK_DIR / f"{stem}.ipynb")
         assert total == slides.count_slides(nb), f"{stem}: reveal.js and count_slides differ"
-        maths = page.evaluate("() => document.querySelectorAll('.MathJax').length")
         if any("$" in "".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"):
             assert maths > 0, f"{stem}: the math was not typeset offline"
     print("\nslides per chapter: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
@@ -157,7 +159,7 @@ def test_an_overlong_slide_is_caught(tmp_path, page):
     path.write_text(json.dumps(_notebook([("slide", "# Fits"), ("slide", long_list),
                                           ("slide", wide_code), ("slide", clipped)])))
     (deck,) = slides.build_decks([path], tmp_path / "out")
-    total, bad = overflowing(page, deck)
+    total, bad, _ = overflowing(page, deck)
     assert total == 4
     assert [b["title"] for b in bad] == ["TOO LONG", "TOO WIDE", "CUT OFF"]
     assert bad[0]["problems"][0] == 'outside the slide: "point 25"'
