@@ -3,15 +3,17 @@
 A learner's exercise cell becomes a solution cell whose reference answer (between
 ``### BEGIN SOLUTION`` and ``### END SOLUTION``) is taken from the notebook's hidden
 solution cell, renamed from ``x_solution`` to ``x``. An exercise cell that hands out code
-to repair (chapter 2's "find the bugs": functions, no ``raise NotImplementedError`` stub)
-holds the whole reference between the markers and keeps the handed-out code in its
-metadata for ``rnnlab.classroom.handout``. The exercise's check follows as a read-only
+to repair (chapter 2's "find the bugs": functions, no ``raise NotImplementedError`` stub),
+or whose answer changes a signature (chapter 2's ``eps=...`` to choose), holds the whole
+reference between the markers and keeps the cell to hand out in its metadata for
+``rnnlab.classroom.handout``. The exercise's check follows as a read-only
 autograded test cell, ``check_x(x, grading=True)``, worth the exercise's points from
 ``rnnlab.classroom.exercises``: in grading mode a wrong or missing answer raises
 ``AssertionError`` with the check's message. When rnnlab has its own version of the
 exercise, the test cell ends with a hidden test (``### BEGIN HIDDEN TESTS``) that fails an
 answer using it (``rnnlab.classroom.own_work``). The hidden solution cells are dropped and
-every other cell is locked.
+every other cell is locked. With ``questions=True`` the open questions get an answer cell
+graded by hand.
 """
 import copy
 import re
