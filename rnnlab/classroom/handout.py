@@ -1,8 +1,9 @@
-"""Exercises that hand out code to repair, for ``nbgrader generate_assignment``.
+"""Exercises that hand out the notebook's own cell, for ``nbgrader generate_assignment``.
 
 In chapter 2's "find the bugs" the learner's answer cell starts as broken code, not as a
-stub. Its source cell holds the reference answer between the solution markers and keeps
-the code to hand out in its metadata (``metadata["rnnlab"]["handout"]``). nbgrader
+stub, and its gradient check keeps ``eps=...`` in a signature that the answer changes.
+Such a source cell holds the reference answer between the solution markers and keeps the
+cell to hand out in its metadata (``metadata["rnnlab"]["handout"]``). nbgrader
 replaces every solution region with the same stub, so the course's ``nbgrader_config.py``
 adds one step to generate_assignment, ``HandOut``, right after nbgrader's
 ``ClearSolutions``: it writes the handed-out code into the learner's copy in place of the
