@@ -36,11 +36,11 @@ ASSETS = {
                 ["MathJax.js", "config", "extensions", "fonts", "jax", "localization"]),
 }
 SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", "-")
-# the typesetting the notebooks' math needs; nbclassic ships this combined configuration,
-# and only the STIX-Web fonts, which the last file (written by copy_assets) selects
+# the typesetting the notebooks' math needs; nbclassic ships this combined configuration
+# and only the STIX-Web fonts. The last file (written by copy_assets) draws the math as
+# SVG in them: no web fonts to load, which a page opened from a file may not be allowed
 MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full,Safe,local/stix-web"
-MATHJAX_FONTS = """MathJax.Hub.Config({"HTML-CSS": {availableFonts: [], webFont: "STIX-Web",
-                                     imageFont: null}});
+MATHJAX_FONTS = """MathJax.Hub.Config({menuSettings: {renderer: "SVG"}, SVG: {font: "STIX-Web"}});
 MathJax.Ajax.loadComplete("[MathJax]/config/local/stix-web.js");
 """
 

@@ -88,7 +88,7 @@ def overflowing(page, deck):
                            ".match(/Math Processing Error/g) || []).length")
     assert failed == 0, f"{deck.name}: MathJax could not typeset {failed} formulas"
     # counted now: each slide change below makes the deck typeset that slide again
-    typeset = page.evaluate("() => document.querySelectorAll('.slides .MathJax').length")
+    typeset = page.evaluate("() => document.querySelectorAll('.slides .MathJax_SVG').length")
     page.evaluate("() => Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
     report = page.evaluate(MEASURE_JS, [slides.WIDTH, slides.HEIGHT])
     return len(report), [r for r in report if r["problems"]], typeset
