@@ -1,27 +1,29 @@
-"""Time every explorer's slider updates in the kernel: compute, draw and note apart.
+"""Time every explorer's slider updates in the kernel: compute, draw, note and send apart.
 
 For each explorer, each control is swept over its range (50 values a slider; a value-list
 slider or a dropdown cycles through its options), and each ``update`` is split into the
-explorer's own three steps, timed on the instance:
+explorer's own three steps, timed on the instance, and what goes to the page:
 
 * ``compute``: ``_compute(values)``, the numbers behind the picture;
 * ``draw``: ``_draw(data)``, moving the existing artists (no rendering);
 * ``note``: ``_note(data)``, the sentence under the picture;
+* ``send``: ``canvas.send_frame()`` as for a connected page at ``--dpr``: the moving
+  artists' drawing orders, serialised to JSON as the widget message is (and the static
+  picture, rendered again when its look changes);
 
-plus ``update``, the whole ``update()`` call (the three, the widget sync and the request
-to send the moving parts), and ``frame``, a synchronous ``fig.canvas.draw()`` after it
-(matplotlib rendering the whole frame; what the page draws itself once the moving parts
-are drawn in the browser). Every figure is CPU time of the process
+plus ``update``, the whole ``update()`` call (the four, and the widget sync): the
+kernel's CPU per slider move. Every figure is CPU time of the process
 (``time.process_time``, all threads) except ``wall``, the update's wall-clock time.
 The load average is printed first and last: the machine may be shared.
 ``benchmarks/bench_browser.py`` measures the whole wait in a browser.
 
-    python benchmarks/bench_widgets.py [--n 50] [--only LSTMFlow StoreRecall] [--no-frame]
+    python benchmarks/bench_widgets.py [--n 50] [--dpr 1] [--only LSTMFlow StoreRecall]
 
 Target (issue: kernel CPU per update): median update <= 10 ms for every control of every
 explorer; the explorer's own compute + draw + note should stay within 7 ms.
 """
 import argparse
+import json
 import os
 import time
 
@@ -52,41 +54,49 @@ def sweep_values(control, n):
     return [float(v) for v in values]
 
 
-def _timed(explorer, step, log):
-    """Wrap ``explorer._<step>`` on the instance: its CPU ms go to ``log[step]``."""
-    method = getattr(explorer, f"_{step}")
+def _timed(obj, method_name, log, name):
+    """Wrap ``obj.<method_name>`` on the instance: its CPU ms go to ``log[name]``."""
+    method = getattr(obj, method_name)
 
-    def timed(arg):
+    def timed(*args):
         t0 = time.process_time()
-        out = method(arg)
-        log[step].append(1000 * (time.process_time() - t0))
+        out = method(*args)
+        log[name].append(1000 * (time.process_time() - t0))
         return out
-    setattr(explorer, f"_{step}", timed)
+    setattr(obj, method_name, timed)
 
 
-def time_explorer(explorer, n, frame=True):
-    """Milliseconds per update, per control: dict name -> dict column -> array."""
-    explorer.fig.canvas.draw()                      # first frame: fills the static cache
+def connect_page(explorer, dpr):
+    """Make the explorer's canvas act as if a page showed it at ``dpr``: frames are built
+    and their messages serialised as the widget's comm does, then dropped."""
+    canvas = explorer.canvas
+    canvas.dpr, canvas.connected = float(dpr), True
+    canvas.send = lambda content, buffers=None: json.dumps(content)
+
+
+def time_explorer(explorer, n, dpr=1.0):
+    """CPU milliseconds per update, per control: dict name -> dict column -> array."""
     log = {}
+    connect_page(explorer, dpr)
+    explorer.update()                               # first frame: sends the static picture
     for step in STEPS:
-        _timed(explorer, step, log)
+        _timed(explorer, f"_{step}", log, step)
+    _timed(explorer.canvas, "send_frame", log, "send")
     times = {}
     for name, control in explorer.controls.items():
         start = control.value
-        log.update({k: [] for k in (*STEPS, "update", "wall", "frame")})
+        log.update({k: [] for k in COLUMNS})
         for value in sweep_values(control, n):
             c0, w0 = time.process_time(), time.perf_counter()
             explorer.update(**{name: value})
             c1, w1 = time.process_time(), time.perf_counter()
             log["update"].append(1000 * (c1 - c0))
             log["wall"].append(1000 * (w1 - w0))
-            if frame:
-                explorer.fig.canvas.draw()
-                log["frame"].append(1000 * (time.process_time() - c1))
         explorer.update(**{name: start})
         times[name] = {k: np.array(v[:n]) for k, v in log.items() if v}
     for step in STEPS:
         delattr(explorer, f"_{step}")
+    delattr(explorer.canvas, "send_frame")
     return times
 
 
@@ -114,7 +124,7 @@ EXPLORERS = {
     "CellsFlowExplorer(budget=600)": lambda: CellsFlowExplorer(budget=600),
 }
 
-COLUMNS = (*STEPS, "update", "wall", "frame")
+COLUMNS = (*STEPS, "send", "update", "wall")
 
 
 def row(label, name, cols):
@@ -131,21 +141,22 @@ def main():
     parser.add_argument("--n", type=int, default=50, help="values per slider")
     parser.add_argument("--only", nargs="*", default=None,
                         help="explorers whose label contains one of these words")
-    parser.add_argument("--no-frame", action="store_true", help="skip the frame rendering")
+    parser.add_argument("--dpr", type=float, default=1.0, help="the page's device pixel ratio")
     args = parser.parse_args()
-    if args.n < 1:
-        parser.error("--n must be at least 1")
+    if args.n < 1 or not 0.25 <= args.dpr <= 8:
+        parser.error("--n must be at least 1 and --dpr in [0.25, 8]")
     chosen = {k: make for k, make in EXPLORERS.items()
               if not args.only or any(w in k for w in args.only)}
     print("load average at start: %.2f %.2f %.2f" % os.getloadavg())
-    print("CPU ms per update (median p95); construction CPU ms after each explorer's name")
+    print(f"CPU ms per update (median p95) for a page at dpr {args.dpr:g}; construction CPU ms "
+          "after each explorer's name")
     print(f"{'explorer':30s} {'control':12s} " + " ".join(f"{k:>13s}" for k in COLUMNS))
     failed = []
     for label, make in chosen.items():
         t0 = time.process_time()
         ex = make()
         built = 1000 * (time.process_time() - t0)
-        times = time_explorer(ex, args.n, frame=not args.no_frame)
+        times = time_explorer(ex, args.n, args.dpr)
         print(f"{label} (built in {built:.0f} ms)")
         for name, cols in times.items():
             print(row("", name, cols))
