@@ -20,7 +20,7 @@ from test_classroom import CHAPTER, NAME, REPO_ROOT, _graded, _module, _src, _wi
 from rnnlab.checks import (check_clip_by_norm, check_find_the_bugs, check_gradient_check,
                            check_one_unit_grad, check_predictions, check_rnn_backward,
                            check_rnn_step_backward)
-from rnnlab.classroom import EXERCISES
+from rnnlab.classroom import EXERCISES, main
 from rnnlab.classroom.own_work import assert_own_work
 
 CH3 = ("predictions", "one_unit_grad", "clip_by_norm")
