@@ -102,7 +102,11 @@ class Hub:
             [sys.executable, "-m", "jupyterhub", "-f", "jupyterhub_config.py"],
             cwd=self.workdir, stdout=self.log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL)
-        self._wait(timeout)
+        try:
+            self._wait(timeout)
+        except BaseException:
+            self.stop()
+            raise
 
     def _wait(self, timeout):
         end = time.monotonic() + timeout
