@@ -95,3 +95,13 @@ def test_bad_class_is_refused(learners, dragging):
 def test_measured_must_be_a_dict():
     with pytest.raises(TypeError):
         hs.per_learner([1, 2])
+
+
+def test_command_prints_what_the_readme_quotes(measured, capsys):
+    hs.main([str(MEASURED)])
+    out = capsys.readouterr().out
+    for text in (hs.figures_text(measured), hs.load_table(measured), hs.table(measured),
+                 hs.limits_text(measured), hs.config_resources(measured)):
+        assert text in out
+    with pytest.raises(SystemExit, match="usage"):
+        hs.main([])
