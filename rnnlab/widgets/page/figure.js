@@ -105,7 +105,21 @@ function rgbaImage(op, buffers) {
   return c;
 }
 
+// Notebook 7 matches its keyboard shortcuts while a key event goes down the page (capture),
+// before the slider's handle sees it, and takes the arrow keys; JupyterLab does so on the
+// way back up. Marking a slider key as handled before anyone else sees it makes both skip
+// their shortcuts; the slider still gets the key and moves (and the page does not scroll).
+function keepSliderKeys() {
+  if (window.__rnnlabSliderKeys) return;
+  window.__rnnlabSliderKeys = true;
+  window.addEventListener("keydown", e => {
+    if (e.target?.classList?.contains("noUi-handle") && /^(Arrow|Page|Home$|End$)/.test(e.key))
+      e.preventDefault();
+  }, true);
+}
+
 function render({ model, el }) {
+  keepSliderKeys();
   const W = model.get("width"), H = model.get("height");
   const box = document.createElement("div");
   box.className = "rnnlab-figure";
