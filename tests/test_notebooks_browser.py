@@ -434,3 +434,49 @@ def test_notebook_runs_in_jupyterlab_and_sliders_redraw(notebook_path, lab, brow
         page.screenshot(path=ARTIFACTS / f"{stem}-final.png")
         context.close()
         _shut_down_kernels(url, token)
+
+
+def test_sliders_answer_keys_and_mouse_in_notebook_7(lab, browser):
+    """In Notebook 7 (the same server, its /notebooks page) an explorer's slider moves with
+    the arrow keys and with the mouse, and each move redraws the figure. Notebook 7 takes
+    arrow keys for its shortcuts before a slider sees them unless rnnlab's page module
+    marks them as handled."""
+    url, token = lab
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_init_script("window.__frames = 0; document.addEventListener("
+                            "'rnnlab-frame', () => { window.__frames++; }, true);")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    watch = PageWatch(page)
+    try:
+        page.goto(f"{url}/notebooks/00_start_here.ipynb?token={token}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+        page.wait_for_function(KERNEL_IDLE_JS, timeout=60_000)
+        page.locator(".jp-Notebook").first.click(position={"x": 5, "y": 5})
+        _menu(page, "Run", "Run All Cells")
+        page.wait_for_selector(f"{FIGURE} canvas", timeout=120_000)
+        page.wait_for_function("() => window.__frames > 0")
+        slider = page.locator(f".jp-Notebook .jp-OutputArea {SLIDER}").first
+        handle = slider.locator(".noUi-handle").first
+        before, frames = _settle(page, slider), page.evaluate("window.__frames")
+        handle.click()          # where a person puts the keyboard focus
+        key = "ArrowLeft" if before == handle.get_attribute("aria-valuemax") else "ArrowRight"
+        page.keyboard.press(key)
+        page.keyboard.press(key)
+        keyed = _settle(page, slider)
+        assert keyed != before, f"two presses of {key} left the slider at {before}"
+        assert page.evaluate("window.__frames") > frames, "the figure did not redraw"
+        box = handle.bounding_box()
+        track = slider.locator(".noUi-target").first.bounding_box()
+        x = track["x"] + (0.1 if box["x"] > track["x"] + track["width"] / 2 else 0.9) \
+            * track["width"]
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.down()
+        page.mouse.move(x, box["y"] + box["height"] / 2, steps=8)
+        page.mouse.up()
+        assert _settle(page, slider) != keyed, "dragging with the mouse did not move the slider"
+        assert not watch.kernel_errors, watch.kernel_errors[:3]
+    finally:
+        page.screenshot(path=ARTIFACTS / "notebook7-final.png")
+        context.close()
+        _shut_down_kernels(url, token)
