@@ -25,7 +25,7 @@ from matplotlib.patches import FancyArrowPatch, Patch
 from matplotlib.text import Text
 from matplotlib.transforms import Affine2D
 
-from .orders import Orders, css, path_codes
+from .orders import Orders, css, css_rows, path_codes
 from .pictures import image as _image
 
 
@@ -59,9 +59,25 @@ def _line(o, line):
             join=marker.get_joinstyle(), cap=marker.get_capstyle())
 
 
+def _arrow_paths(o, arrow):
+    """An arrow's paths in display px, kept while its ends, style and size stay (working
+    out an arrow's shape is the slow part of a graph of arrows whose colours change)."""
+    key = (arrow._posA_posB and tuple(map(tuple, arrow._posA_posB)),
+           arrow.get_transform().get_matrix().tobytes(), id(arrow._path_original),
+           id(getattr(arrow, "_arrow_transmuter", None)), id(getattr(arrow, "_connector", None)),
+           arrow.get_linewidth(),
+           arrow.get_mutation_scale(), arrow.get_mutation_aspect(), arrow.shrinkA,
+           arrow.shrinkB, arrow.patchA, arrow.patchB, o.fig.dpi)
+    kept = o.cache.get(("arrow", id(arrow)))
+    if kept is None or kept[0] != key:
+        kept = (key, arrow._get_path_in_displaycoord())
+        o.cache[("arrow", id(arrow))] = kept
+    return kept[1]
+
+
 def _patch(o, patch):
     if isinstance(patch, FancyArrowPatch):
-        paths, fillable = patch._get_path_in_displaycoord()
+        paths, fillable = _arrow_paths(o, patch)
     else:
         paths, fillable = [patch.get_transform().transform_path(patch.get_path())], [True]
     face = css(patch.get_facecolor()) if patch.get_fill() else None
@@ -86,8 +102,8 @@ def _collection(o, coll):
         paths = [transform.transform_path_non_affine(p) for p in paths]
         transform = transform.get_affine()
     shifts = offset_trf.transform(offsets) if len(offsets) else np.zeros((1, 2))
-    faces = [css(c) for c in coll.get_facecolor()] or [None]
-    edges = [css(c) for c in coll.get_edgecolor()] or [None]
+    faces = css_rows(coll.get_facecolor())
+    edges = css_rows(coll.get_edgecolor())
     widths = list(coll.get_linewidth()) or [0.0]
     if len(paths) == 1 and len(per) <= 1 and len(offsets) > 1 and max(
             map(len, (faces, edges, widths))) == 1 and not coll.get_linestyle()[0][1]:
@@ -96,11 +112,12 @@ def _collection(o, coll):
         o.marks(coll, (t + transform).transform_path(paths[0]), shifts, faces, edges, widths,
                 cap=coll.get_capstyle() or "butt", join=coll.get_joinstyle() or "round")
         return
+    matrix = transform.get_matrix()
     out = []
     for i in range(n):
         path = paths[i % len(paths)]
-        t = Affine2D(per[i % len(per)]) if len(per) else Affine2D()
-        verts = (t + transform).transform(path.vertices)
+        m = matrix @ per[i % len(per)] if len(per) else matrix
+        verts = path.vertices @ m[:2, :2].T + m[:2, 2]
         if len(offsets):
             verts = verts + shifts[i % len(shifts)]
         out.append((verts, path_codes(path)))

@@ -1,4 +1,6 @@
 """Drawing orders for the page, and the few numbers every order needs (see ``artists.py``)."""
+import functools
+
 import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib.path import Path
@@ -16,10 +18,7 @@ def css(color, alpha=None):
     """A CSS colour of a matplotlib colour (None or fully transparent: None)."""
     if color is None or (isinstance(color, str) and color.lower() == "none"):
         return None
-    r, g, b, a = mcolors.to_rgba(color, alpha)
-    if a <= 0:
-        return None
-    return f"rgba({round(255 * r)},{round(255 * g)},{round(255 * b)},{a:.3g})"
+    return _rgba_css(*mcolors.to_rgba(color, alpha))
 
 
 def path_codes(path):
@@ -29,6 +28,18 @@ def path_codes(path):
     out = np.full(len(path.vertices), Path.LINETO, np.uint8)
     out[:1] = Path.MOVETO
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _rgba_css(r, g, b, a):
+    return None if a <= 0 else f"rgba({round(255 * r)},{round(255 * g)},{round(255 * b)},{a:.3g})"
+
+
+def css_rows(rgba):
+    """CSS colours of the rows of an (n, 4) RGBA array (a collection's colours), [None]
+    for none."""
+    rows = np.asarray(rgba, float).reshape(-1, 4).tolist()
+    return [_rgba_css(*row) for row in rows] or [None]
 
 
 class Orders:
