@@ -88,7 +88,7 @@ def per_move_cpu(n):
     print(f"{'explorer':32s} {'median ms':>9s} {'p95 ms':>7s}")
     out = {}
     for label, make in EXPLORERS.items():
-        times = time_explorer(make(), n, frame=False)
+        times = time_explorer(make(), n)   # a page connected: the frame is sent
         ms = np.concatenate([t["update"] for t in times.values()])
         out[label] = (float(np.median(ms)), float(np.percentile(ms, 95)))
         print(f"{label:32s} {out[label][0]:9.1f} {out[label][1]:7.1f}")
