@@ -77,7 +77,7 @@
 # **t (step)** slider: the highlighted step in the graph and the marker in the plots
 # should follow at once, and the sentence underneath should change when you move
 # **W_hh** (try typing 1.5 into its readout). If you see a still picture and no
-# sliders, the widget extensions are missing: `pip install ipywidgets ipympl`, then
+# sliders, the widget extensions are missing: `pip install ipywidgets anywidget`, then
 # restart JupyterLab.
 
 # %% slideshow={"slide_type": "skip"}
@@ -85,7 +85,7 @@
 import rnnlab as rl
 from rnnlab.widgets import UnrollExplorer
 
-# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 explorer = UnrollExplorer(T=4, t=0)
 explorer
 
