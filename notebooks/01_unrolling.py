@@ -242,7 +242,7 @@ print(f"the unrolled loop and rl.RNN agree to within 1e-12 at every step: {same}
 # 6. Switch **input** to *step* (the same input at every step) or *noise*: the state
 #    becomes a running mixture of the recent inputs, weighted by powers of $W_{hh}$.
 
-# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 explorer = UnrollExplorer(T=12, rng=0)
 explorer
 
@@ -277,7 +277,7 @@ def rnn_forward(X, h_init, W_xh, W_hh, b_h):
 
 check_rnn_forward(rnn_forward)
 
-# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 def rnn_forward_solution(X, h_init, W_xh, W_hh, b_h):
     """All hidden states of a tanh RNN. X (T, B, D), h_init (B, H) -> Hs (T, B, H)."""
     h, Hs = h_init, []
@@ -352,7 +352,7 @@ my_arrangements = {
 }
 check_arrangements(my_arrangements)
 
-# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 my_arrangements_solution = {
     "write a caption for a photo": "one-to-many",
     "decide whether a film review is positive": "many-to-one",
@@ -513,7 +513,7 @@ def count_params(D, H, O, T):
 
 check_param_count(count_params)
 
-# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 def count_params_solution(D, H, O, T):
     """Number of scalar parameters of an RNN with an output layer, on sequences of length T."""
     return D * H + H * H + H + H * O + O               # W_xh, W_hh, b_h, W_hy, b_y; no T
@@ -590,7 +590,7 @@ def timer_target(u1, u2):
 
 check_timer_target(timer_target)
 
-# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 def timer_target_solution(u1, u2):
     """Target of Jaeger's timer: u1, u2 (T,) -> y* (T,)."""
     y = np.zeros(len(u1))
@@ -723,7 +723,7 @@ show(fig, f"Three panels against the step t, 0 to 89, for the shipped timer netw
 # states, look for the units that ramp during the pulse, and for those whose colour
 # before the pulse already depends on u2.
 
-# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 timer_explorer = TimerExplorer(timer_rnn, T=40)
 timer_explorer
 
@@ -866,7 +866,7 @@ show(fig, f"Two bar charts of the 16 pre-activations a_3 of a network whose W_hh
 #    wrong with very long sentences?
 # 5. Why can a bidirectional RNN not be used to generate text one character at a time?
 
-# %% [markdown] jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
+# %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 # **Answers** (one way to see each; yours may be better).
 #
 # 1. With $0.9\,I$ the first **n** fades more slowly and is still clearly there at step
