@@ -171,7 +171,7 @@ def rnn_step_backward(dh, cache):
 
 check_rnn_step_backward(rnn_step_backward)
 
-# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 def rnn_step_backward_solution(dh, cache):
     """One step of the tanh RNN backward: dh (B, H) -> (dx, dh_prev, dW_xh, dW_hh, db_h)."""
     da = dh * (1 - cache.h ** 2)                        # back through tanh, (B, H)
@@ -204,7 +204,7 @@ def rnn_backward(dH, caches):
 
 check_rnn_backward(rnn_backward)
 
-# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 def rnn_backward_solution(dH, caches):
     """BPTT for a tanh RNN: dH (T, B, H) from the outputs -> (dX, dh_init, dW_xh, dW_hh, db_h)."""
     T = len(caches)
@@ -392,7 +392,7 @@ print(f"dL/dh_(T-1) times the product of 10 Jacobians equals rl.bptt's dL/dh_(T-
 #    weight flips the gradient's sign at every step back. That is Chapter 3's question in
 #    one slider.
 
-# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 explorer = BPTTExplorer(T=12, rng=0)
 explorer
 
@@ -457,7 +457,7 @@ def relative_error(a, b):
 
 check_gradient_check(numerical_gradient, relative_error)
 
-# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 def numerical_gradient_solution(f, w, eps=1e-6):
     """Centred differences: the gradient of f() (a number) with respect to the array w."""
     grad = np.zeros(w.shape)
@@ -595,7 +595,7 @@ def update(p, g, lr):
 
 check_find_the_bugs(loss_fn, update)
 
-# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 def sigmoid_solution(a):
     """The logistic sigmoid, unit by unit (bug 1: the original was a softmax)."""
     return 1 / (1 + np.exp(-a))
@@ -885,7 +885,7 @@ show(fig, f"Line chart on a log scale of the cross-entropy per step against the 
 #    state cost in time? Is there a network whose backward pass needs no stored states
 #    at all?
 
-# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 # Answers to the questions
 #
 # 1. Each step back multiplies the gradient by (1 - h_t^2) W_hh. Small |W_hh| makes the
