@@ -82,7 +82,7 @@ for factor in (0.99, 1.01, 0.9, 1.1):
 # factors above; the vertical axis is logarithmic, so a straight line is exponential
 # growth or decay.
 
-# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 repeat = RepeatExplorer()
 repeat
 
@@ -243,7 +243,7 @@ for k in (1, 5, 20, 100, 300):
 #    $1.8\times 10^{308}$, marked with x on the top edge and named in the note.
 # 5. **sigmoid**, scale 0.05, $T = 300$: the gradient underflows to exactly 0.
 
-# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 flow_explorer = GradientFlowExplorer()
 flow_explorer
 
@@ -280,7 +280,7 @@ for label, (W, act) in PREDICT_CASES.items():
 predictions = {"A": ..., "B": ..., "C": ..., "D": ..., "E": ..., "F": ...}
 check_predictions(predictions)
 
-# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 predictions_solution = {}
 for label, (W, act) in PREDICT_CASES.items():
     g, sg, rh = case_numbers(W, act)                  # gamma, sigma_max, spectral radius
@@ -367,7 +367,7 @@ def one_unit_grad(w, b):
 
 check_one_unit_grad(one_unit_grad)
 
-# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 def one_unit_grad_solution(w, b):
     """(dL/dw, dL/db) of x_t = w s(x_{t-1}) + b, x_0 = 0.5, L = (s(x_50) - 0.7)^2."""
     x = [0.5]
@@ -438,7 +438,7 @@ show(fig, "Two panels for w = 5, b = -2.5. Left: the map f(x) = w s(x) + b again
 # Move $b$ and $w$ below, and the start $x_0$ (thick line): watch fixed points appear
 # and disappear, and the trajectories switch attractor.
 
-# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 bifurcation = BifurcationExplorer()
 bifurcation
 
@@ -472,7 +472,7 @@ for b in (-2.7, -2.6, -2.5, -2.4, -2.3):
 # learning rate, the number of steps and the clipping. The thick red segment is the
 # longest step.
 
-# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 cliff = CliffExplorer()
 cliff
 
@@ -512,7 +512,7 @@ def clip_by_norm(grads, threshold):
 
 check_clip_by_norm(clip_by_norm)
 
-# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 def clip_by_norm_solution(grads, threshold):
     """grads: list of arrays -> list of new arrays with global norm at most threshold."""
     norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))  # ONE norm over all arrays
@@ -678,7 +678,7 @@ show(drawing.fig, "Log-scale chart of the largest gradient norm (before clipping
 # (checked with seeds 0 to 9): the exact numbers differ in the last digits from machine
 # to machine.
 
-# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 live = LiveCurves(["IRNN + clipping", "IRNN, no clipping"], 1000, "||g|| before clipping",
                   colors={k: remedy_style(study["labels"].index(k))["color"]
                           for k in ("IRNN + clipping", "IRNN, no clipping")}, every=100)
@@ -750,7 +750,7 @@ print(f"without clipping its largest ||g|| is more than 100 times its median: "
 # `tools/check_portable.py` under the default and Prescott kernels with 1 and 2
 # threads.)
 
-# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 # Answers to the questions
 #
 # 1. The slopes f'(a_t) are mostly below gamma (tanh' = 1 only at a = 0), and the
