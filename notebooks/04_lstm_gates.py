@@ -153,7 +153,7 @@ def lstm_step_forward(x, h_prev, c_prev, W_x, W_h, b):
 
 check_lstm_step_forward(lstm_step_forward)
 
-# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 def lstm_step_forward_solution(x, h_prev, c_prev, W_x, W_h, b):
     H = h_prev.shape[1]
     a = x @ W_x + h_prev @ W_h + b                      # (B, 4H): [a_i a_f a_g a_o]
@@ -235,7 +235,7 @@ def lstm_cell_backward(dc, dh, cache):
 
 check_lstm_cell_backward(lstm_cell_backward)
 
-# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 def lstm_cell_backward_solution(dc, dh, cache):
     dc_total = dc + dh * cache.o * (1 - cache.tanh_c ** 2)   # both roads into c_t
     return dc_total * cache.f                                # back along the carousel
@@ -306,7 +306,7 @@ for lag in (1, 10, 50, 100):
 # harm, as there is nothing to let in. The bottom panel
 # is the carried gradient: $\prod f$ for the LSTM, $\prod w(1 - h^2)$ for the tanh unit.
 
-# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 store_ex = StoreRecallExplorer()
 store_ex
 
@@ -342,7 +342,7 @@ my_wiring = {
 }
 check_store_recall(my_wiring)
 
-# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 my_wiring_solution = {"w_write_i": 24.0, "b_i": -12.0, "w_erase_f": -24.0, "b_f": 12.0,
                       "w_value_g": 0.01, "w_read_o": 24.0, "b_o": -12.0, "W_hy": 100.0}
 check_store_recall(my_wiring_solution, solution=True)
@@ -359,7 +359,7 @@ check_store_recall(my_wiring_solution, solution=True)
 # above 0 (h_t shows the cell between the reads). The cell below the explorer prints the
 # note at each of these settings.
 
-# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 gates_ex = GatesExplorer()
 gates_ex
 
@@ -415,7 +415,7 @@ print(f"with an output layer (O = 1): LSTM(D=2, H=8) {rl.LSTM(2, 8, 1, rng=0).n_
 # ($\sigma(0) = 0.5$, $\sigma(1) = 0.73$, $\sigma(3) = 0.95$); the scale multiplies both
 # recurrent matrices.
 
-# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 flow_ex = LSTMFlowExplorer()
 flow_ex
 
@@ -448,7 +448,7 @@ for fb in (0.0, 1.0, 3.0, 5.0):
 # square, so 1 means nothing recalled) over the forget bias $b_f$ and the input bias
 # $b_i$, with random values on the line between write and read.
 
-# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 surface_ex = GateSurfaceExplorer()
 surface_ex
 
@@ -657,7 +657,7 @@ for k in range(4):
 # cell only prints what holds on any machine. To rerun the whole study, run
 # `python -m rnnlab.experiments.adding` in a terminal.
 
-# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 fastest = min((r for r in by_setting(runs)[RECIPE] if r.solved_at), key=lambda r: r.solved_at)
 live, redraw = live_runs([fastest.label], budget=LIVE_BUDGET)
 start = time.perf_counter()
@@ -708,7 +708,7 @@ print(f"at least 99% of the test sequences solved within {LIVE_BUDGET:,} sequenc
 # 5. Why did forget bias 1 fail at $T = 100$ in our study (0 of 5 seeds, with or without
 #    the input bias), when Jozefowicz et al. recommend it?
 
-# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 # Answers
 #
 # 1. The cell is updated additively, c_t = f c_{t-1} + i g, so the gradient from c_t to
