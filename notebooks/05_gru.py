@@ -142,7 +142,7 @@ def gru_step(x, h_prev, W_x, W_h, b, b_hn):
 
 check_gru_step(gru_step)
 
-# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 def gru_step_solution(x, h_prev, W_x, W_h, b, b_hn):
     """One GRU step, PyTorch's convention: x (B, D), h_prev (B, H) -> h (B, H)."""
     H = h_prev.shape[1]
@@ -242,7 +242,7 @@ def pytorch_to_chung(W_x, W_h, b, b_hn):
 
 check_pytorch_to_chung(pytorch_to_chung)
 
-# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 def pytorch_to_chung_solution(W_x, W_h, b, b_hn):
     """PyTorch-convention GRU weights -> Chung-convention (W_x, W_h, b)."""
     H = W_h.shape[0]
@@ -301,7 +301,7 @@ def matched_widths_mine(budget, D, O):
 
 check_matched_widths(matched_widths_mine)
 
-# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 def matched_widths_solution(budget, D, O):
     """{"RNN": H, "LSTM": H, "GRU": H}: the widest of each cell within ``budget``."""
     def count(cell, H):
@@ -365,7 +365,7 @@ for budget, D_, O_ in ((600, 2, 1), (1800, 51, 51), (12_500, 51, 51), (20_000, 2
 #    pushes against it for 15 steps: $h_{19}$ keeps 48% of $h_4$ at $b_r = -6$ (what the
 #    copy alone keeps) and only 9% at $b_r = 6$.
 
-# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 gates = GRUGatesExplorer(T=36)
 gates
 
@@ -416,7 +416,7 @@ print(f"\nthe note at the start: {gates.note_for(gates.compute())}")
 #    the LSTM), so a longer sequence only runs further down its line. The gate biases
 #    set the slope, and with it how far back a gradient can reach.
 
-# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 flow = CellsFlowExplorer(budget=600, rng=0)
 flow
 
@@ -654,7 +654,7 @@ print(f"recall gap at step {steps[-1]} of the {int(solved_ll.sum())} solved runs
 # amplifies rounding, so your curve may differ in detail from ours; the verdicts below
 # hold on any machine (we checked them with seeds 0 to 9).
 
-# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 SLICE = 150
 live = LiveCurves(["RNN", "GRU"], SLICE, "training loss", colors=CELL_COLORS, every=10)
 slice_runs = {}
@@ -752,7 +752,7 @@ print(f"the GRU's loss ends below a tenth of the RNN's: {last_loss['GRU'] < 0.1 
 # 5. The GRU's gradient flow at initialization fell faster than the RNN's. Does that
 #    predict that the GRU trains worse? What does the race say?
 
-# %% jupyter={"source_hidden": true} tags=["solution"] slideshow={"slide_type": "skip"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 # Answers to the questions
 #
 # 1. h_t = h_{t-1}: the state never changes, so the output is constant. The gradient
