@@ -164,7 +164,7 @@ def run_all(page):
 
 
 def explorers_in(page):
-    """Cells that show controls and an ipympl figure, as (label, cell, figure, controls)."""
+    """Cells that show controls and a figure, as (label, cell, figure, controls)."""
     found = []
     for i, cell in enumerate(page.locator(".jp-Notebook .jp-CodeCell").all()):
         out = cell.locator(".jp-OutputArea")
