@@ -277,8 +277,10 @@ def _slider_state(slider):
 def _settle(page, slider, timeout=20.0, quiet=0.6):
     """Wait until the slider has settled: its value and readout unchanged, and the kernel
     idle (the frame of that value sent), for ``quiet`` seconds in a row.
-    Returns the value. A test reads a slider only through this, never straight after an
-    input, so a late echo or a busy machine cannot make it read a value in passing."""
+    Returns its state, (aria-valuenow, readout): noUiSlider rounds aria-valuenow to one
+    decimal, so a slider whose step is finer moves with the readout alone. A test reads a
+    slider only through this, never straight after an input, so a late echo or a busy
+    machine cannot make it read a value in passing."""
     state, since = _slider_state(slider), time.monotonic()
     deadline = since + timeout
     while time.monotonic() < deadline:
@@ -287,19 +289,19 @@ def _settle(page, slider, timeout=20.0, quiet=0.6):
         if now != state or not page.evaluate(KERNEL_IDLE_JS):
             state, since = now, time.monotonic()
         elif time.monotonic() - since >= quiet:
-            return state[0]
+            return state
     raise AssertionError(f"the slider did not settle within {timeout} s (last {state})")
 
 
 def _press(page, slider, key, timeout=20.0):
     """Press ``key`` on the focused slider's handle, wait for its value to change and the
-    slider to settle; returns the new value (unchanged if the key did nothing at an end)."""
+    slider to settle; returns the new state (unchanged if the key did nothing at an end)."""
     handle = slider.locator(".noUi-handle").first
     before = _settle(page, slider)
     handle.focus()
     page.keyboard.press(key)
     deadline = time.monotonic() + timeout
-    while handle.get_attribute("aria-valuenow") == before and time.monotonic() < deadline:
+    while _slider_state(slider) == before and time.monotonic() < deadline:
         page.wait_for_timeout(50)
     return _settle(page, slider)
 
@@ -308,7 +310,7 @@ def _move(page, slider):
     """Step the slider three times with the arrow keys; True if its value moved."""
     handle = slider.locator(".noUi-handle").first
     before = _settle(page, slider)
-    at_max = before is not None and before == handle.get_attribute("aria-valuemax")
+    at_max = before[0] is not None and before[0] == handle.get_attribute("aria-valuemax")
     for _ in range(3):
         _press(page, slider, "ArrowLeft" if at_max else "ArrowRight", timeout=3.0)
     return _settle(page, slider) != before
@@ -350,7 +352,7 @@ def _drag_ends_on_its_last_value(page, slider, figure):
     stopped = _drag(page, slider)
     after_drag = _stable_shot(figure)
     handle = slider.locator(".noUi-handle").first
-    at_max = stopped == handle.get_attribute("aria-valuemax")
+    at_max = stopped[0] == handle.get_attribute("aria-valuemax")
     for key in ("ArrowLeft", "ArrowRight") if at_max else ("ArrowRight", "ArrowLeft"):
         _press(page, slider, key)
     back = _settle(page, slider)
@@ -460,7 +462,7 @@ def test_sliders_answer_keys_and_mouse_in_notebook_7(lab, browser):
         handle = slider.locator(".noUi-handle").first
         before, frames = _settle(page, slider), page.evaluate("window.__frames")
         handle.click()          # where a person puts the keyboard focus
-        key = "ArrowLeft" if before == handle.get_attribute("aria-valuemax") else "ArrowRight"
+        key = "ArrowLeft" if before[0] == handle.get_attribute("aria-valuemax") else "ArrowRight"
         page.keyboard.press(key)
         page.keyboard.press(key)
         keyed = _settle(page, slider)
