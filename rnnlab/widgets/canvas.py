@@ -25,7 +25,6 @@ from matplotlib.backend_bases import MouseEvent
 
 from .artists import frame_ops
 from .orders import figure_pixels
-from .pictures import png_rgba  # noqa: F401 (the pictures' encoder, also used from here)
 
 
 class PageCanvas(anywidget.AnyWidget):
