@@ -221,6 +221,31 @@ def press_times(page, figure, control, presses, quiet):
     return np.array(ms), np.array(frames)
 
 
+def disabled(control):
+    """The control does not take keys now (ipywidgets marks its parts ``disabled``)."""
+    return control.evaluate("c => !!c.querySelector('[disabled]')")
+
+
+def enable(page, control, controls):
+    """Make ``control`` usable if a dropdown's choice disables it (the cliff explorer's
+    threshold while clipping is off): pick the dropdowns' next options until it is.
+    Returns whether it is enabled."""
+    for _, other in controls:
+        select = other.locator("select")
+        if not disabled(control):
+            break
+        if other is control or not select.count():
+            continue
+        n = select.first.locator("option").count()
+        for _ in range(n - 1):
+            index = select.first.evaluate("s => s.selectedIndex")
+            select.first.select_option(index=(index + 1) % n)
+            page.wait_for_timeout(300)
+            if not disabled(control):
+                break
+    return not disabled(control)
+
+
 def drag(page, figure, control, quiet):
     """Drag a slider's handle across most of its track in about a second."""
     handle = control.locator(".noUi-handle").first
@@ -299,6 +324,9 @@ def measure_notebook(browser, url, token, name, log, args, dpr, kernel_ms):
         for label, cell, figure, controls in found:
             for cname, control in controls:
                 page.wait_for_timeout(300)
+                if not enable(page, control, controls):
+                    print(f"{label} {cname}: disabled whatever the dropdowns say, not timed")
+                    continue
                 rows[(label, cname)] = press_times(page, figure, control, args.presses,
                                                    args.quiet)
             # drag the slider with the most values (a float slider's readout has a point)

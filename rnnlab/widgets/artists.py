@@ -18,6 +18,7 @@ matplotlib. Returns ``(ops, buffers)``: a JSON-able list and the binary buffers 
 """
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.collections import Collection, QuadMesh
 from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
@@ -147,6 +148,26 @@ def _text(o, text):
     o.ops.append(order)
 
 
+def _axis(o, axis, frozen):
+    """An axis as ``Axis.draw`` draws it, piece by piece: its ticks' lines and labels, the
+    axis label and the offset text (a range that moves costs no picture: the page draws
+    the new ticks; only mathtext labels are pictures)."""
+    renderer = o.renderer()
+    ticks = axis._update_ticks()
+    below, above = axis._get_ticklabel_bboxes(ticks, renderer)
+    for tick in ticks:
+        if tick.get_visible() and tick not in frozen:
+            for part in (tick.gridline, tick.tick1line, tick.tick2line, tick.label1,
+                         tick.label2):
+                _order(o, part, frozen)
+    axis._update_label_position(renderer)
+    _order(o, axis.label, frozen)
+    axis._update_offset_text_position(below, above)
+    axis.offsetText.set_text(axis.major.formatter.get_offset())
+    _order(o, axis.offsetText, frozen)
+    axis.stale = False
+
+
 def _mathtext(text):
     s = text.get_text()
     return text.get_usetex() or s.count("$") - s.count(r"\$") >= 2
@@ -167,6 +188,8 @@ def _order(o, artist, frozen):
                     and id(c) not in hidden and not (c.get_animated() and c not in frozen)]
         for child in sorted(children, key=lambda a: a.get_zorder()):
             _order(o, child, frozen)
+    elif isinstance(artist, Axis):
+        _axis(o, artist, frozen)
     elif isinstance(artist, Line2D):
         _line(o, artist)
     elif isinstance(artist, Text) and type(artist) is Text and not _mathtext(artist):

@@ -20,15 +20,17 @@ Subclasses define::
 Speed: frozen artists are rendered once into a picture (``StaticLayer``): the page gets
 it once, and each slider move sends only the artists that are not frozen, as numbers the
 page draws (``artists.py``); texts, ticks and mathtext (the slow part of a matplotlib
-frame) are never drawn again. After changing something frozen (new axis limits, a new
-title), call ``self.static_layer.invalidate()``; the page then gets a new picture with
-the next frame. A frozen part that switches between a few looks (say, axis limits from a
-short list) sets ``self.static_layer.state`` to a label of the look instead: each look is
-rendered once and sent once. Agg draws (``fig.canvas.draw()``) paste the same picture.
+frame) are never drawn again. An axis whose range moves with the settings stays live
+(``_freeze_axes(ax, live_y=True)``): the page draws its ticks and labels with the lines.
+After changing something frozen (a new title), call ``self.static_layer.invalidate()``;
+the page then gets a new picture with the next frame. A frozen part that switches between
+a few looks may set ``self.static_layer.state`` to a label of the look instead: each look
+is rendered once and sent once. Agg draws (``fig.canvas.draw()``) paste the same picture.
 
-Slider moves that arrive faster than the kernel answers are coalesced: the page's widget
-model keeps at most one change in flight and sends only the latest value once the kernel
-is idle again, so a drag never builds a backlog.
+Slider moves that arrive faster than the kernel answers are coalesced twice: the page's
+widget model keeps at most one change in flight and sends only the latest value once the
+kernel is idle again, and the kernel draws the moves queued for it as one update with the
+latest values (``Explorer._on_change``), so a drag never builds a backlog.
 
 Displaying an explorer (last line of a cell, or ``display(ex)``) shows the controls, the
 figure and the note as one widget, then a PNG of the current state as its own output for
@@ -39,6 +41,7 @@ state.
 import base64
 import io
 import numbers
+import time
 
 import numpy as np
 from matplotlib.artist import Artist
@@ -135,6 +138,8 @@ class StaticLayer(Artist):
         return r.copy_from_bbox(Bbox.from_bounds(0, 0, width, height))
 
 
+COALESCE_S = 0.0        # a move from the page waits for the messages already queued,
+COALESCE_MAX_S = 0.05   # and for those that keep arriving, at most this long (_flush)
 LABEL_PX_PER_CHAR = 8.0   # a description's width per character at the widgets' 13 px font
 TRACK_PX = 150            # what a slider's track keeps beside its description and readout
 READOUT_PX = 64
@@ -183,6 +188,18 @@ def _new_canvas(fig):
     return PageCanvas(fig)
 
 
+def _later():
+    """A function that runs a callback once the kernel has read the messages waiting for
+    it, or None outside a running event loop (a test, a script: draw at once)."""
+    import asyncio
+
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+    return lambda callback: loop.call_later(COALESCE_S, callback)
+
+
 class Explorer:
     """Base class: a figure on its own canvas, ipywidgets ``controls``, ``update``, ``note``.
 
@@ -214,6 +231,8 @@ class Explorer:
             self.canvas.fit()
         self._widget = None
         self._syncing = False
+        self._pending = {}     # moves from the page not drawn yet (see _on_change)
+        self.page_moves = self.page_updates = 0
         self.update(**initial)
         for name, control in self.controls.items():
             control.observe(lambda change, name=name: self._on_change(name, change["new"]),
@@ -239,13 +258,17 @@ class Explorer:
         """Mark artists that will never change, so redraws paste them from a picture."""
         self._frozen.extend(artists)
 
-    def _freeze_axes(self, ax, *artists):
+    def _freeze_axes(self, ax, *artists, live_y=False):
         """Freeze an axes' frame, ticks, tick labels, axis labels, titles and legend (and
-        ``artists``); its lines and patches stay live. Call after the axes is labelled."""
+        ``artists``); its lines and patches stay live. Call after the axes is labelled.
+
+        ``live_y=True`` leaves the y axis live: a y range that moves with the settings
+        then costs no new static picture, as the page draws the new ticks and labels."""
         ax.patch.set_visible(False)   # the figure's white shows through the layer
         titles = [ax.title, ax._left_title, ax._right_title]
         legend = [ax.get_legend()] if ax.get_legend() is not None else []
-        frame = [ax.xaxis, ax.yaxis, *ax.spines.values()] if ax.axison else []
+        axes = [ax.xaxis] if live_y else [ax.xaxis, ax.yaxis]
+        frame = [*axes, *ax.spines.values()] if ax.axison else []
         self._freeze(*frame, *titles, *legend, *artists)
 
     # -- the public interface ------------------------------------------------------------
@@ -310,9 +333,45 @@ class Explorer:
         return round(float(min(max(value, lo), hi)), 12)
 
     def _on_change(self, name, value):
-        """A control moved in the browser: redraw (unless ``update`` itself moved it)."""
-        if not self._syncing:
+        """A control moved: redraw (unless ``update`` itself moved it).
+
+        A move from the page is redrawn once the kernel has taken in the messages already
+        waiting (``_later``): moves that arrived while the last frame was computed are
+        coalesced into one update with the latest values, so the kernel never works
+        through a backlog of frames nobody will see. A move made in Python (setting
+        ``control.value``) is drawn at once, as ``update`` is."""
+        if self._syncing:
+            return
+        # ipywidgets locks the properties a page's message sets while it applies them
+        from_page = bool(getattr(self.controls[name], "_property_lock", None))
+        later = _later() if from_page else None
+        if later is None:
             self.update(**{name: value})
+            return
+        self.page_moves += 1
+        first = not self._pending
+        self._pending[name] = value
+        if first:
+            self._waiting = (time.perf_counter(), self.page_moves, later)
+            later(self._flush)
+
+    def _flush(self):
+        """Draw the moves that came from the page since the last frame, as one update;
+        while more keep arriving (a burst waiting in the kernel's queue), take them in
+        first, for at most ``COALESCE_MAX_S``."""
+        if not self._pending:
+            return
+        since, moves, later = self._waiting
+        if self.page_moves != moves and time.perf_counter() - since < COALESCE_MAX_S:
+            self._waiting = (since, self.page_moves, later)
+            later(self._flush)
+            return
+        pending, self._pending = self._pending, {}
+        self.page_updates += 1
+        try:
+            self.update(**pending)
+        except Exception:   # pragma: no cover - shown in the kernel's log, as ipywidgets does
+            self.canvas.log.exception("rnnlab: update failed")
 
     @property
     def widget(self):

@@ -115,7 +115,7 @@ class CellsFlowExplorer(GradientFlowExplorer):
         ax.set_xlim(0, self.controls["T"].max - 1)
         set_decades(ax, YLIM)
         self.ax = ax
-        self._freeze_axes(ax)
+        self._freeze_axes(ax, live_y=True)   # its decades reach down with the curves
 
     def _compute(self, v):
         results = self._flows(v)
@@ -136,12 +136,11 @@ class CellsFlowExplorer(GradientFlowExplorer):
 
     def _draw(self, d):
         """Move the lines; the axes stay fixed unless a curve falls below YLIM, then the
-        y-axis reaches down to it (each such look is rendered once, then reused)."""
+        y-axis reaches down to it."""
         ylim = self.flow.set_results(d["results"])
         ylim = (min(ylim[0], YLIM[0]), YLIM[1])
         if ylim != self.ax.get_ylim():
             set_decades(self.ax, ylim)
-            self.static_layer.state = ylim
 
     def _n_params(self, cell):
         from ..budget import param_count

@@ -50,6 +50,7 @@ class Orders:
         self.height = figure_pixels(fig)[1]   # Agg flips y about its whole-pixel height
         self.px = fig.dpi / 72.0    # CSS pixels per point
         self.ops, self.buffers = [], []
+        self._renderer = None
 
     def buffer(self, array):
         self.buffers.append(memoryview(np.ascontiguousarray(array)).cast("B"))
@@ -99,6 +100,16 @@ class Orders:
         if not seq or width <= 0:
             return None
         return [round(offset * self.px, 2), [round(s * self.px, 2) for s in seq]]
+
+    def renderer(self):
+        """A renderer at the figure's own dpi, for the sizes of texts (tick labels)."""
+        if self._renderer is None:
+            from matplotlib.backends.backend_agg import RendererAgg
+
+            canvas = self.fig.canvas
+            self._renderer = canvas.get_renderer() if hasattr(canvas, "get_renderer") \
+                else RendererAgg(*figure_pixels(self.fig), self.fig.dpi)
+        return self._renderer
 
     def raster(self, artist):
         """The artist rendered alone by Agg (see ``pictures.raster``)."""

@@ -1,13 +1,13 @@
 """Pictures in a frame: an ``AxesImage`` as its small RGBA array, and any artist the page
-cannot draw itself (an axis whose ticks move, a mesh, mathtext) rendered by Agg alone at
-the page's pixel ratio and sent as a PNG, kept while it looks the same."""
+cannot draw itself (a mesh, mathtext, a legend) rendered by Agg alone at the page's pixel
+ratio and sent as a PNG, kept for the few looks it moves between."""
 import struct
 import zlib
 
 import numpy as np
-from matplotlib.axis import Axis
+from matplotlib import colors as mcolors
 from matplotlib.collections import QuadMesh
-from matplotlib.spines import Spine
+from matplotlib.text import Text
 
 from .orders import figure_pixels
 
@@ -37,23 +37,30 @@ def png_rgba(pixels, level=PNG_LEVEL):
             + chunk(b"IDAT", deflate(rows.tobytes(), level)) + chunk(b"IEND", b""))
 
 
+KEPT_LOOKS = 32   # pictures kept per artist: a few looks it moves between
+
+
 def raster(o, artist):
     """The artist rendered alone by Agg at the page's pixel ratio: an ``image`` order.
 
-    An axis, a spine or a mesh is rendered again only when what it shows changes (its
-    axes' position or view limits, a mesh's values and colours) or it was changed
-    otherwise (matplotlib marks it stale); other artists every frame.
+    A mesh (a colour bar's) or a mathtext label is rendered once per look (what it shows,
+    where: see ``_look``) and kept, up to ``KEPT_LOOKS`` looks an artist, so moving back to
+    a look costs nothing, and the page, which keeps every picture it was sent, is sent only
+    the picture's name; other artists are rendered every frame.
     """
     key = _look(artist, o.dpr)
-    kept = o.cache.get(id(artist))
-    if key is None or artist.stale or kept is None or kept[0] != key:
+    looks = o.cache.setdefault(id(artist), {}) if key is not None else {}
+    kept = looks.pop(key, None)
+    if kept is None:
         order, png = _rasterise(o, artist)
         if order is None:
             return
-        kept = (key, {**order, "pic": f"{id(artist)}/{hash(key)}"}, png)
-        if key is not None:
-            o.cache[id(artist)] = kept
-    order, png = kept[1:]
+        kept = ({**order, "pic": f"{id(artist)}/{hash(key)}"}, png)
+        if key is not None and len(looks) >= KEPT_LOOKS:
+            looks.pop(next(iter(looks)))     # the look least recently shown
+    if key is not None:
+        looks[key] = kept                    # now the most recently shown
+    order, png = kept
     sent = o.cache.setdefault("sent", set())
     if key is not None and order["pic"] in sent:
         o.ops.append(order)        # the page has this picture already
@@ -88,17 +95,27 @@ def _rasterise(o, artist):
 
 
 def _look(artist, dpr):
-    """What the picture of an axis, a spine or a mesh (a colour bar's) depends on, or None
+    """What the picture of a mesh (a colour bar's) or a text (mathtext) depends on, or None
     for other artists (rendered every frame)."""
-    if not isinstance(artist, (Axis, Spine, QuadMesh)):
+    if isinstance(artist, Text):
+        x, y = artist.get_transform().transform(artist.get_unitless_position())
+        return (dpr, artist.get_text(), round(float(x), 2), round(float(y), 2),
+                mcolors.to_rgba(artist.get_color(), artist.get_alpha()), artist.get_fontsize(),
+                artist.get_rotation(), artist.get_horizontalalignment(),
+                artist.get_verticalalignment(), str(artist.get_fontproperties()),
+                artist.get_visible(), artist.get_bbox_patch() is None, _clip_bounds(artist))
+    if not isinstance(artist, QuadMesh):
         return None
-    ax = artist.axes
-    key = (dpr, ax.bbox.bounds, tuple(ax.viewLim.bounds), artist.get_visible())
-    if isinstance(artist, QuadMesh):
-        norm = artist.norm
-        key += (hash(np.asarray(artist.get_array()).tobytes()), norm.vmin, norm.vmax,
-                artist.get_cmap().name, artist.get_alpha())
-    return key
+    norm = artist.norm
+    return (dpr, artist.axes.bbox.bounds, tuple(artist.axes.viewLim.bounds),
+            artist.get_visible(), hash(np.asarray(artist.get_array()).tobytes()), norm.vmin,
+            norm.vmax, artist.get_cmap().name, artist.get_alpha())
+
+
+def _clip_bounds(artist):
+    """The clip box an artist is drawn in (its bounds), or None."""
+    box = artist.get_clip_box() if artist.get_clip_on() else None
+    return None if box is None else tuple(box.bounds)
 
 
 def image(o, im):

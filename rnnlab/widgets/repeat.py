@@ -45,11 +45,10 @@ class RepeatExplorer(Explorer):
     def _build(self, fig):
         ax = fig.add_axes((0.85 / 8.0, 0.6 / 3.6, 6.4 / 8.0, 2.6 / 3.6))
         t = np.arange(MAX_STEPS + 1)
-        refs, self.ref_labels = [], []
+        self.ref_labels = []
         for f in REFERENCES:
             line, = ax.plot(t, np.clip(f ** t, *YLIM), color=COLORS["muted"], lw=1, ls=":")
             line.set_gid(OFF_SCALE)   # a guide: it runs on past a zoomed-in view
-            refs.append(line)
             self.ref_labels.append(ax.text(MAX_STEPS, float(np.clip(f ** MAX_STEPS, *YLIM)),
                                            f" {f:g}^t", fontsize=8.5, color="#777777",
                                            va="center"))
@@ -64,7 +63,9 @@ class RepeatExplorer(Explorer):
         ax.set_title("one number multiplied by itself t times (dotted: 0.9, 0.99, 1.01, 1.1)",
                      loc="left", fontsize=11, y=1.0)
         self.ax = ax
-        self._freeze_axes(ax, *refs, *ax.texts)
+        self.view = YLIM
+        # the y range zooms to the line: its axis, the guides and their labels stay live
+        self._freeze_axes(ax, live_y=True)
 
     def _compute(self, v):
         t = np.arange(v["steps"] + 1)
@@ -82,11 +83,11 @@ class RepeatExplorer(Explorer):
     def _draw(self, d):
         y = np.clip(d["value"], *YLIM)
         view = self._view(y)
-        if view != self.static_layer.state:
+        if view != self.view:
             set_decades(self.ax, view)
             for f, label in zip(REFERENCES, self.ref_labels):   # labels inside the view
                 label.set_visible(bool(view[0] <= f ** MAX_STEPS <= view[1]))
-            self.static_layer.state = view
+            self.view = view
         self.line.set_xdata(d["t"])
         self.off.show({self.line: d["value"]})
         self.end.set_offsets([[d["t"][-1], self.line.get_ydata()[-1]]])

@@ -204,8 +204,8 @@ class UnrollExplorer(Explorer):
         self.axes = {"graph": g_ax, "hidden": h_ax, "preactivation": a_ax}
         self._freeze_axes(g_ax, *self.graph.static_artists())
         self._freeze_axes(h_ax, *h_ax.lines[:2])   # the dotted +-1 lines
-        # a_t's y range is one of A_LIMITS: the static layer keeps a picture for each
-        self._freeze_axes(a_ax)
+        # a_t's y range is one of A_LIMITS: its axis is drawn by the page with the lines
+        self._freeze_axes(a_ax, live_y=True)
 
     @staticmethod
     def _xy(name, steps, values):
@@ -272,7 +272,6 @@ class UnrollExplorer(Explorer):
         lim = next((v for v in A_LIMITS if top <= 0.95 * v), A_LIMITS[-1])
         if a_ax.get_ylim()[1] != lim:
             a_ax.set_ylim(-lim, lim)
-        self.static_layer.state = lim       # its frozen y axis: one cached picture per range
 
     def _alt(self, d):
         """What the still picture shows, in words: its three panels, then the note."""
