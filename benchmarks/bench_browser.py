@@ -44,6 +44,7 @@ sys.path.insert(0, str(REPO_ROOT / "tests"))
 from test_notebooks_browser import (CHROMIUM, CHROMIUM_ARGS, _menu,  # noqa: E402
                                     _shut_down_kernels, start_lab, stop_lab)
 TARGETS = {1: (25.0, 50.0), 2: (25.0, 50.0)}   # dpr -> (median, p95) ms
+PARTS = {}   # (page, control) -> per press: key to sent, sent to frame message in, to pixels
 DRAG_TARGET_MS = 50.0
 # an explorer's figure: drawn in the page (rnnlab's PageCanvas), or an ipympl canvas (the
 # path before it, for a "before" measurement on an older checkout)
@@ -71,6 +72,27 @@ PAGE_HOOK = """
       b.frames.push([Number(c.dataset.benchId), performance.now()]);
     }
     return result;
+  };
+  // where the wait goes: messages the page sends to the server and receives from it
+  b.sent = []; b.received = [];
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (...args) {
+    b.sent.push(performance.now());
+    return send.apply(this, args);
+  };
+  const Socket = window.WebSocket;
+  window.WebSocket = class extends Socket {
+    constructor(...args) {
+      super(...args);   // heard before the page's own handler, registered later
+      this.addEventListener('message', () => b.received.push(performance.now()));
+    }
+  };
+  // [key to first message sent, sent to the frame's message in, message in to pixels]
+  b.parts = (key, frame) => {
+    const out = b.sent.find(t => t >= key), back = b.received.filter(t => t <= frame).pop();
+    const t = performance.timeOrigin;   // and both as wall-clock ms, to meet the kernel's
+    return out === undefined || back === undefined || back < out ? null
+      : [out - key, back - out, frame - back, t + out, t + back];
   };
   document.addEventListener('keydown', e => { b.key = e.timeStamp; }, true);
   // a dropdown is set by choosing an option (headless Chromium's closed select ignores keys)
@@ -105,7 +127,7 @@ def _bench_timed(cls, attr, kind):
     original = getattr(cls, attr)
     def timed(self, *args, **kwargs):
         _bench_depth[0] += 1
-        t0, c0 = _time.perf_counter(), _time.process_time()
+        t0, c0, e0 = _time.perf_counter(), _time.process_time(), 1000 * _time.time()
         try:
             return original(self, *args, **kwargs)
         finally:
@@ -115,7 +137,8 @@ def _bench_timed(cls, attr, kind):
                 _bench_log.write(_json.dumps({{"pid": _os.getpid(), "fig": id(fig), "kind": kind,
                     "control": next(iter(kwargs), None), "t": t0,
                     "ms": 1000 * (_time.perf_counter() - t0),
-                    "cpu": 1000 * (_time.process_time() - c0)}}) + "\\n")
+                    "cpu": 1000 * (_time.process_time() - c0),
+                    "epoch": [e0, 1000 * _time.time()]}}) + "\\n")
     setattr(cls, attr, timed)
 _bench_timed(_Explorer, "update", "update")
 try:
@@ -191,7 +214,7 @@ def press_times(page, figure, control, presses, quiet):
     target.scroll_into_view_if_needed()
     figure.scroll_into_view_if_needed()
     cid = canvas_id(page, figure)
-    ms, frames, forward = [], [], True
+    ms, frames, forward, parts = [], [], True, []
     for _ in range(presses):
         if slider.count():
             now, top, low = (target.get_attribute(a) for a in
@@ -210,14 +233,18 @@ def press_times(page, figure, control, presses, quiet):
         else:
             target.select_option(index=index + (1 if forward else -1))
         got = page.evaluate("([id, since, quiet]) => window.__bench.settle(id, since, quiet, 5000)"
-                            ".then(f => [window.__bench.key, f])", [cid, start, quiet])
-        key_t, drawn = got
+                            ".then(f => [window.__bench.key, f, f.length ? window.__bench"
+                            ".parts(window.__bench.key, f[f.length - 1]) : null])",
+                            [cid, start, quiet])
+        key_t, drawn, split = got
         if key_t is None or not drawn:
             ms.append(np.nan)
             frames.append(0)
             continue
         ms.append(drawn[-1] - key_t)
         frames.append(len(drawn))
+        parts.append(split or [np.nan] * 5)
+    PARTS[(id(page), id(control))] = np.array(parts, float).reshape(-1, 5)
     return np.array(ms), np.array(frames)
 
 
@@ -285,13 +312,14 @@ def kernel_times(log, offset):
         f.seek(offset)
         for line in f:
             e = json.loads(line)
-            cost = [e["ms"], e.get("cpu", np.nan)]
+            cost = [e["ms"], e.get("cpu", np.nan), *e.get("epoch", [np.nan, np.nan])]
             if e["kind"] == "update":
                 key = (e["fig"], e["control"])
                 per.setdefault(key, []).append(cost)
                 last[e["fig"]] = key
             elif e["fig"] in last:
-                per[last[e["fig"]]][-1] = [a + b for a, b in zip(per[last[e["fig"]]][-1], cost)]
+                prev = per[last[e["fig"]]][-1]
+                per[last[e["fig"]]][-1] = [prev[0] + cost[0], prev[1] + cost[1], prev[2], cost[3]]
     return per
 
 
@@ -304,7 +332,7 @@ def measure_notebook(browser, url, token, name, log, args, dpr, kernel_ms):
     # JupyterLab may ask for a kernel when it has not listed the kernelspecs yet: the default
     page.add_locator_handler(page.locator(".jp-Dialog button", has_text=re.compile("^Select$")),
                              lambda button: button.click())
-    rows, drags = {}, {}
+    rows, drags, split = {}, {}, {}
     try:
         # a workspace of its own, reset: no tab of an earlier notebook is restored
         page.goto(f"{url}/lab/workspaces/{Path(name).stem}-{dpr}/tree/{name}"
@@ -329,6 +357,7 @@ def measure_notebook(browser, url, token, name, log, args, dpr, kernel_ms):
                     continue
                 rows[(label, cname)] = press_times(page, figure, control, args.presses,
                                                    args.quiet)
+                split[(label, cname)] = PARTS.pop((id(page), id(control)))
             # drag the slider with the most values (a float slider's readout has a point)
             sliders = sorted(((n, c) for n, c in controls if c.locator(".noUi-handle").count()),
                              key=lambda nc: "." not in nc[1].locator(".widget-readout")
@@ -353,7 +382,7 @@ def measure_notebook(browser, url, token, name, log, args, dpr, kernel_ms):
     finally:
         context.close()
         _shut_down_kernels(url, token)
-    return rows, drags
+    return rows, drags, split
 
 
 def fmt(ms):
@@ -393,9 +422,9 @@ def main():
                                         args=CHROMIUM_ARGS)
             for nb in notebooks:
                 for dpr in args.dpr:
-                    rows, drags = measure_notebook(browser, url, token, nb.name, log, args,
-                                                   dpr, kernel.setdefault((nb.stem, dpr), {}))
-                    results[(nb.stem, dpr)] = (rows, drags)
+                    results[(nb.stem, dpr)] = measure_notebook(
+                        browser, url, token, nb.name, log, args, dpr,
+                        kernel.setdefault((nb.stem, dpr), {}))
                     args.trace = None           # one trace is enough
             browser.close()
     finally:
@@ -425,6 +454,25 @@ def report(notebooks, args, results, kernel):
             k = [c for d in dprs for c in kernel.get((nb.stem, d), {}).get((label, cname), [])]
             line += (f" | {np.median([c[0] for c in k]):6.1f} {np.nanmedian([c[1] for c in k]):6.1f}"
                      if k else f" | {'-':>6s} {'-':>6s}")
+            print(line)
+    print("\nwhere the wait goes, median ms: key press to the page's first message out |"
+          " out to the kernel's update | update | update to the frame's message in |"
+          " message in to new pixels")
+    for nb in notebooks:
+        for label, cname in results[(nb.stem, dprs[0])][0]:
+            line = f"{nb.stem[:12] + ' ' + label:38s} {cname[:9]:9s}"
+            for d in dprs:
+                parts = results[(nb.stem, d)][2].get((label, cname), np.full((1, 5), np.nan))
+                k = np.array(kernel.get((nb.stem, d), {}).get((label, cname), []), float)
+                n = min(len(parts), len(k))   # one update per press, in order
+                cols = [parts[:, 0]] + [np.full(len(parts), np.nan)] * 3 + [parts[:, 2]]
+                if n and k.shape[1] >= 4:
+                    cols[1] = k[:n, 2] - parts[:n, 3]     # message out -> update starts
+                    cols[2] = k[:n, 3] - k[:n, 2]
+                    cols[3] = parts[:n, 4] - k[:n, 3]     # update ends -> frame message in
+                line += f" | dpr {d}: " + " ".join(
+                    f"{np.nanmedian(c):5.1f}" if np.isfinite(c).any() else "    -"
+                    for c in cols)
             print(line)
     if args.drag:
         print("\ndrag (the slider with the most values, about 1 s): values seen at the 40 "

@@ -121,3 +121,15 @@ def test_a_burst_in_a_real_kernel_is_coalesced():
     assert moves == len(info["moves"]) and not pending
     assert last == info["moves"][-1]
     assert 1 <= updates <= moves // 4, f"{updates} frames drawn for {moves} moves"
+
+
+def test_a_move_from_the_page_is_not_echoed_back():
+    """ipywidgets echoes a page's change back to it unless the trait says not to; the
+    explorers' controls say not to (one message less before the frame)."""
+    ex = GatesExplorer()
+    sent = []
+    for c in ex.controls.values():
+        c._send = lambda msg, buffers=None, sent=sent: sent.append(msg)
+    page_move(ex.controls["b_i"], 1.5)
+    assert ex.data["b_i"] == 1.5
+    assert not [m for m in sent if m.get("method") == "echo_update"]

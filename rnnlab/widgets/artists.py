@@ -24,6 +24,7 @@ from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch
 from matplotlib.text import Text
+from matplotlib.ticker import FixedFormatter, FixedLocator, NullFormatter, NullLocator
 from matplotlib.transforms import Affine2D
 
 from .orders import Orders, css, css_rows, path_codes
@@ -151,7 +152,29 @@ def _text(o, text):
 def _axis(o, axis, frozen):
     """An axis as ``Axis.draw`` draws it, piece by piece: its ticks' lines and labels, the
     axis label and the offset text (a range that moves costs no picture: the page draws
-    the new ticks; only mathtext labels are pictures)."""
+    the new ticks; only mathtext labels are pictures). Its orders are kept for each look
+    (range, place, ticker, label), so a range it has shown before costs no layout."""
+    ax, label = axis.axes, axis.label
+    look = (tuple(axis.get_view_interval()), ax.bbox.bounds,
+            *map(_ticker, (axis.major.locator, axis.major.formatter, axis.minor.locator,
+                           axis.minor.formatter)),
+            label.get_text(), label.get_visible(), axis.offsetText.get_visible())
+    o.kept(axis, look, lambda: _axis_orders(o, axis, frozen))
+
+
+def _ticker(t):
+    """What a tick locator or formatter gives, as a key: fixed ticks and labels by their
+    values (an explorer sets new ones for each range), any other by itself."""
+    if isinstance(t, FixedLocator):
+        return ("locs", tuple(np.asarray(t.locs, float).tolist()), t.nbins)
+    if isinstance(t, FixedFormatter):
+        return ("labels", tuple(map(str, t.seq)), t.offset_string)
+    if isinstance(t, (NullLocator, NullFormatter)):
+        return "none"
+    return id(t)
+
+
+def _axis_orders(o, axis, frozen):
     renderer = o.renderer()
     ticks = axis._update_ticks()
     below, above = axis._get_ticklabel_bboxes(ticks, renderer)

@@ -167,6 +167,17 @@ def fit_labels(controls):
             c.layout.width = f"{max(need, 300)}px"
 
 
+def quiet_echo(controls):
+    """No echo of a control's new value from the kernel back to the page (ipywidgets 8
+    echoes every change, for other pages showing the same kernel): a slider move then
+    costs one message less on the way back, ahead of the frame. A page still shows its own
+    moves; the kernel still tells the pages of changes it makes itself (``update``)."""
+    for c in controls.values():
+        for name in ("value", "index"):       # a value-list slider or dropdown sends its index
+            if c.has_trait(name):
+                setattr(c, f"_{name}_metadata", {"echo_update": False})
+
+
 def _with_readout(control):
     """A value-list slider beside a label showing its value; other controls as they are."""
     if type(control).__name__ != "SelectionSlider" or control.readout:
@@ -221,6 +232,7 @@ class Explorer:
             self.canvas = _new_canvas(self.fig)
             self.controls = self._make_controls()
             fit_labels(self.controls)
+            quiet_echo(self.controls)
             self.values = {name: w.value for name, w in self.controls.items()}
             self.data, self.note = {}, ""
             self._frozen = []
@@ -290,10 +302,11 @@ class Explorer:
         self.data = self._compute(dict(self.values))
         self._draw(self.data)
         self.note = self._note(self.data)
+        # one trip: the frame goes out with this update (see canvas.py), not on request,
+        # and before the note, so the page paints the figure before it lays out the text
+        self.canvas.send_frame()
         if self._widget is not None:
             self._note_html.value = self._note_markup()
-        # one trip: the frame goes out with this update (see canvas.py), not on request
-        self.canvas.send_frame()
         return self.data
 
     def compute(self, **values):

@@ -67,7 +67,7 @@ class PageCanvas(anywidget.AnyWidget):
             dpr = content.get("dpr")
             self.dpr = float(dpr) if isinstance(dpr, (int, float)) and 0.25 <= dpr <= 8 else 1.0
             self._static_sent.clear()    # a new view (or a new ratio) has no picture yet
-            self._pictures.pop("sent", None)
+            self._pictures.clear()       # nor the pictures that orders kept refer to
             first = not self.connected
             self.connected = True
             if first:

@@ -42,6 +42,15 @@ def css_rows(rgba):
     return [_rgba_css(*row) for row in rows] or [None]
 
 
+KEPT_LOOKS = 32       # looks kept per artist (orders, pictures): a few it moves between
+BUFFER_KEYS = ("xy", "codes", "at", "rgba", "png")   # order fields that name a buffer
+
+
+def _shifted(op, shift):
+    """``op`` with its buffer numbers moved by ``shift``."""
+    return {k: v + shift if k in BUFFER_KEYS else v for k, v in op.items()}
+
+
 class Orders:
     """Collects the drawing orders of one frame and the binary buffers they refer to."""
 
@@ -100,6 +109,30 @@ class Orders:
         if not seq or width <= 0:
             return None
         return [round(offset * self.px, 2), [round(s * self.px, 2) for s in seq]]
+
+    def kept(self, artist, look, draw):
+        """The orders ``draw()`` adds for ``artist``, made once per ``look`` (what they
+        depend on, besides the page's pixel ratio) and kept for the last ``KEPT_LOOKS``
+        looks: an artist that moves between a few looks costs its layout once each."""
+        looks = self.cache.setdefault(("orders", id(artist)), {})
+        key = (self.dpr, look)
+        kept = looks.pop(key, None)
+        if kept is None:
+            n_ops, n_buffers = len(self.ops), len(self.buffers)
+            draw()
+            kept = ([_shifted(op, -n_buffers) for op in self.ops[n_ops:]],
+                    self.buffers[n_buffers:])
+            if len(looks) >= KEPT_LOOKS:
+                looks.pop(next(iter(looks)))     # the look least recently shown
+        else:
+            ops, buffers = kept
+            sent = self.cache.get("sent", ())
+            shift = len(self.buffers)
+            self.buffers.extend(buffers)
+            # a picture sent with the orders the first time is now the page's already
+            self.ops.extend(_shifted({k: v for k, v in op.items() if k != "png"}
+                                     if op.get("pic") in sent else op, shift) for op in ops)
+        looks[key] = kept                        # now the most recently shown
 
     def renderer(self):
         """A renderer at the figure's own dpi, for the sizes of texts (tick labels)."""

@@ -9,7 +9,7 @@ from matplotlib import colors as mcolors
 from matplotlib.collections import QuadMesh
 from matplotlib.text import Text
 
-from .orders import figure_pixels
+from .orders import KEPT_LOOKS, figure_pixels
 
 try:   # ISA-L's deflate writes the same zlib stream as zlib, about 6-10x faster
     from isal.isal_zlib import compress as deflate
@@ -35,9 +35,6 @@ def png_rgba(pixels, level=PNG_LEVEL):
     header = struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)   # 8 bits, RGBA, no interlace
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
             + chunk(b"IDAT", deflate(rows.tobytes(), level)) + chunk(b"IEND", b""))
-
-
-KEPT_LOOKS = 32   # pictures kept per artist: a few looks it moves between
 
 
 def raster(o, artist):
