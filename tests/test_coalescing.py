@@ -133,3 +133,24 @@ def test_a_move_from_the_page_is_not_echoed_back():
     page_move(ex.controls["b_i"], 1.5)
     assert ex.data["b_i"] == 1.5
     assert not [m for m in sent if m.get("method") == "echo_update"]
+
+
+def test_a_float_from_the_page_is_not_sent_back_rounded():
+    """The kernel rounds a slider's float (``_check``); sending the rounded value back
+    would make the page snap it to its step again and send it again, without end."""
+    from rnnlab.widgets import GateSurfaceExplorer
+
+    ex = GateSurfaceExplorer()
+    c = ex.controls["b_f"]
+    v = c.min + 7 * c.step              # what the page's slider computes: float dust
+    assert round(v, 12) != v
+    sent = []
+    c._send = lambda msg, buffers=None: sent.append(msg)
+
+    async def move():
+        page_move(c, v)
+        await asyncio.sleep(0.05)
+
+    asyncio.run(move())
+    assert ex.values["b_f"] == round(v, 12) and ex.data["b_f"] == round(v, 12)
+    assert not sent, sent

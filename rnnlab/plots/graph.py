@@ -148,6 +148,7 @@ class UnrolledGraph(Drawing):
             dot.set_color(COLORS["highlight"] if key in focus else
                           COLORS["hidden"] if t is None or key in path else COLORS["muted"])
         widths = _edge_widths(self["edge_values"], self["edge_scale"], self["T"])
+        styles = self.setdefault("arrow_styles", {})   # arrow -> the style it was given
         for e in lay.edges:
             arrow = self["arrows"][(e.src, e.dst)]
             on_path = t is not None and (e.src, e.dst) in path
@@ -156,9 +157,11 @@ class UnrolledGraph(Drawing):
             if widths is not None and e.role == "recurrent" and e.src[2] == "f":
                 strength = widths[e.src[1], e.src[3]]
                 color, lw, alpha = COLORS["gradient"], 0.6 + 4.4 * strength, 0.25 + 0.75 * strength
-            arrow.set_color(color)
-            arrow.set_linewidth(lw)
-            arrow.set_alpha(alpha)
+            if styles.get(arrow) != (color, lw, alpha):   # set only what changed
+                styles[arrow] = (color, lw, alpha)
+                arrow.set_color(color)
+                arrow.set_linewidth(lw)
+                arrow.set_alpha(alpha)
 
 
 def _ancestors(lay, t):

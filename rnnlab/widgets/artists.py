@@ -74,17 +74,26 @@ def _arrow_paths(o, arrow):
     if kept is None or kept[0] != key:
         kept = (key, arrow._get_path_in_displaycoord())
         o.cache[("arrow", id(arrow))] = kept
-    return kept[1]
+    return kept
 
 
 def _patch(o, patch):
-    if isinstance(patch, FancyArrowPatch):
-        paths, fillable = _arrow_paths(o, patch)
-    else:
-        paths, fillable = [patch.get_transform().transform_path(patch.get_path())], [True]
     face = css(patch.get_facecolor()) if patch.get_fill() else None
     edge = css(patch.get_edgecolor())
     lw = patch.get_linewidth()
+    if isinstance(patch, FancyArrowPatch):   # an arrow's orders are kept for each look
+        key, (paths, fillable) = _arrow_paths(o, patch)
+        clip = o.clip(patch)
+        look = (key, face, edge, lw, patch._dash_pattern[0],
+                tuple(patch._dash_pattern[1] or ()), patch.get_capstyle(),
+                patch.get_joinstyle(), clip and tuple(clip))
+        o.kept(patch, look, lambda: _patch_orders(o, patch, paths, fillable, face, edge, lw))
+        return
+    paths, fillable = [patch.get_transform().transform_path(patch.get_path())], [True]
+    _patch_orders(o, patch, paths, fillable, face, edge, lw)
+
+
+def _patch_orders(o, patch, paths, fillable, face, edge, lw):
     for path, can_fill in zip(paths, fillable):
         o.paths(patch, [(path.vertices, path_codes(path))], [face if can_fill else None],
                 [edge if lw > 0 else None], [lw], [o.dash(patch._dash_pattern, lw)],

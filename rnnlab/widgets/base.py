@@ -199,6 +199,15 @@ def _new_canvas(fig):
     return PageCanvas(fig)
 
 
+def _same(shown, value):
+    """A control shows ``value`` already: equal, or a float from the page that differs only
+    in the digits ``Explorer._check`` rounds away. Setting it again would send the page a
+    value its slider snaps back to its own step, and the page would send that again."""
+    if isinstance(shown, float) and isinstance(value, float):
+        return abs(shown - value) <= 1e-9 * max(1.0, abs(value))
+    return shown == value
+
+
 def _later():
     """A function that runs a callback once the kernel has read the messages waiting for
     it, or None outside a running event loop (a test, a script: draw at once)."""
@@ -295,7 +304,7 @@ class Explorer:
         self._syncing = True
         try:
             for name, v in checked.items():
-                if self.controls[name].value != v:
+                if not _same(self.controls[name].value, v):
                     self.controls[name].value = v
         finally:
             self._syncing = False
