@@ -3,7 +3,8 @@
 Starts JupyterLab on 127.0.0.1 with a copy of the notebooks (the browser test's setup),
 opens each one in headless Chromium (Playwright, viewport 1400x1000), runs all cells,
 then, for every explorer (a cell showing controls and a figure) and every control,
-presses keys (a dropdown: picks the next option) and times each press from the key event
+presses keys (a dropdown: picks the next option) at a learner's pace (``--pace``: one press
+every 0.6 s at least, looking at each picture) and times each press from the key event
 to the canvas receiving its new frame. The page's canvas drawing is hooked (``drawImage``
 onto the visible canvas), so the times are page timestamps, not sleeps. A press counts
 as settled once its frame is followed by ``--quiet`` ms without another; "frames" is how
@@ -87,12 +88,15 @@ PAGE_HOOK = """
       this.addEventListener('message', () => b.received.push(performance.now()));
     }
   };
-  // [key to first message sent, sent to the frame's message in, message in to pixels]
+  // [key to first message sent, sent to the frame's message in, message in to pixels,
+  // both as wall-clock ms (to meet the kernel's), 1 if the frame was drawn ahead: on the
+  // page before the press went out to the kernel]
   b.parts = (key, frame) => {
     const out = b.sent.find(t => t >= key), back = b.received.filter(t => t <= frame).pop();
-    const t = performance.timeOrigin;   // and both as wall-clock ms, to meet the kernel's
-    return out === undefined || back === undefined || back < out ? null
-      : [out - key, back - out, frame - back, t + out, t + back];
+    const t = performance.timeOrigin, none = [NaN, NaN, NaN, NaN, NaN];
+    if (out === undefined || frame < out) return [...none.slice(0, 5), 1];
+    return back === undefined || back < out ? [...none, 0]
+      : [out - key, back - out, frame - back, t + out, t + back, 0];
   };
   document.addEventListener('keydown', e => { b.key = e.timeStamp; }, true);
   // a dropdown is set by choosing an option (headless Chromium's closed select ignores keys)
@@ -207,15 +211,21 @@ def canvas_id(page, figure):
     return int(figure.locator("canvas").first.get_attribute("data-bench-id") or 0)
 
 
-def press_times(page, figure, control, presses, quiet):
-    """Key press to last frame (ms) and frames drawn, for ``presses`` presses."""
+def press_times(page, figure, control, presses, quiet, pace=0.0):
+    """Key press to last frame (ms) and frames drawn, for ``presses`` presses, one every
+    ``pace`` ms at most (the next once the last press settled)."""
     slider = control.locator(".noUi-handle")
     target = slider.first if slider.count() else control.locator("select").first
     target.scroll_into_view_if_needed()
     figure.scroll_into_view_if_needed()
     cid = canvas_id(page, figure)
     ms, frames, forward, parts = [], [], True, []
+    last = None
     for _ in range(presses):
+        if last is not None:
+            wait = pace - page.evaluate("last => performance.now() - last", last)
+            if wait > 0:
+                page.wait_for_timeout(wait)
         if slider.count():
             now, top, low = (target.get_attribute(a) for a in
                              ("aria-valuenow", "aria-valuemax", "aria-valuemin"))
@@ -227,7 +237,8 @@ def press_times(page, figure, control, presses, quiet):
             forward = (forward or index == 0) and index != options - 1
             key = "ArrowDown" if forward else "ArrowUp"
         target.focus()
-        start = page.evaluate("() => { window.__bench.key = null; return performance.now(); }")
+        start = last = page.evaluate("() => { window.__bench.key = null; "
+                                     "return performance.now(); }")
         if slider.count():
             page.keyboard.press(key)
         else:
@@ -243,8 +254,8 @@ def press_times(page, figure, control, presses, quiet):
             continue
         ms.append(drawn[-1] - key_t)
         frames.append(len(drawn))
-        parts.append(split or [np.nan] * 5)
-    PARTS[(id(page), id(control))] = np.array(parts, float).reshape(-1, 5)
+        parts.append(split or [np.nan] * 6)
+    PARTS[(id(page), id(control))] = np.array(parts, float).reshape(-1, 6)
     return np.array(ms), np.array(frames)
 
 
@@ -356,7 +367,7 @@ def measure_notebook(browser, url, token, name, log, args, dpr, kernel_ms):
                     print(f"{label} {cname}: disabled whatever the dropdowns say, not timed")
                     continue
                 rows[(label, cname)] = press_times(page, figure, control, args.presses,
-                                                   args.quiet)
+                                                   args.quiet, args.pace)
                 split[(label, cname)] = PARTS.pop((id(page), id(control)))
             # drag the slider with the most values (a float slider's readout has a point)
             sliders = sorted(((n, c) for n, c in controls if c.locator(".noUi-handle").count()),
@@ -395,6 +406,9 @@ def main():
     parser.add_argument("notebooks", nargs="*", help="default: notebooks/*.ipynb")
     parser.add_argument("--presses", type=int, default=12, help="key presses per control")
     parser.add_argument("--dpr", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--pace", type=float, default=600.0,
+                        help="ms from one key press to the next at least: a learner stepping "
+                             "through values and looking at each picture")
     parser.add_argument("--quiet", type=float, default=250.0,
                         help="ms without a frame after which a press is settled")
     parser.add_argument("--no-drag", dest="drag", action="store_false")
@@ -436,7 +450,8 @@ def main():
 def report(notebooks, args, results, kernel):
     dprs = args.dpr
     head = "".join(f" | dpr {d}: median  p95 frames" for d in dprs)
-    print(f"\nkey press to new pixels, ms ({args.presses} presses per control)")
+    print(f"\nkey press to new pixels, ms ({args.presses} presses per control, one every "
+          f"{args.pace:.0f} ms at least)")
     print(f"{'notebook / explorer':38s} {'control':9s}{head} | kernel ms, CPU ms (medians)")
     failed = []
     for nb in notebooks:
@@ -457,12 +472,13 @@ def report(notebooks, args, results, kernel):
             print(line)
     print("\nwhere the wait goes, median ms: key press to the page's first message out |"
           " out to the kernel's update | update | update to the frame's message in |"
-          " message in to new pixels")
+          " message in to new pixels (presses whose frame came from the kernel); presses"
+          " drawn ahead (the frame was on the page before the press went out)")
     for nb in notebooks:
         for label, cname in results[(nb.stem, dprs[0])][0]:
             line = f"{nb.stem[:12] + ' ' + label:38s} {cname[:9]:9s}"
             for d in dprs:
-                parts = results[(nb.stem, d)][2].get((label, cname), np.full((1, 5), np.nan))
+                parts = results[(nb.stem, d)][2].get((label, cname), np.full((1, 6), np.nan))
                 k = np.array(kernel.get((nb.stem, d), {}).get((label, cname), []), float)
                 n = min(len(parts), len(k))   # one update per press, in order
                 cols = [parts[:, 0]] + [np.full(len(parts), np.nan)] * 3 + [parts[:, 2]]
@@ -472,7 +488,7 @@ def report(notebooks, args, results, kernel):
                     cols[3] = parts[:n, 4] - k[:n, 3]     # update ends -> frame message in
                 line += f" | dpr {d}: " + " ".join(
                     f"{np.nanmedian(c):5.1f}" if np.isfinite(c).any() else "    -"
-                    for c in cols)
+                    for c in cols) + f" ahead {int(np.nansum(parts[:, 5])):2d}/{len(parts)}"
             print(line)
     if args.drag:
         print("\ndrag (the slider with the most values, about 1 s): values seen at the 40 "

@@ -256,8 +256,14 @@ def test_a_page_gets_the_static_picture_once_then_one_frame_per_update(dpr, expl
     try:
         assert ex.canvas.connected and "display: none" in ex._note_html.value
         kinds = [c["type"] for c, _ in sent]
-        assert kinds == ["static", "frame"]
-        static = Image.open(io.BytesIO(bytes(sent[0][1][0])))
+        assert kinds == ["controls", "static", "frame"]
+        # how the page reads each control's position, to name the state a frame shows
+        assert [c["id"] for c in sent[0][0]["controls"]] == \
+            [c.model_id for c in ex.controls.values()]
+        assert sent[2][0]["state"] == [0 if hasattr(c, "options") else
+                                       round((c.value - c.min) / c.step)
+                                       for c in ex.controls.values()]
+        static = Image.open(io.BytesIO(bytes(sent[1][1][0])))
         assert static.size == tuple(int(s * dpr) for s in ex.fig.canvas.get_width_height())
         sent.clear()
         for u2 in (0.2, 0.9):

@@ -48,6 +48,7 @@ from matplotlib.artist import Artist
 from matplotlib.transforms import Bbox
 
 from ..style import COLORS, rnnlab_style
+from .ahead import AHEAD_AFTER_S, draw_ahead, positions, specs
 
 
 # Put in the note (an HTML widget) once a page runs the live canvas: hides the output
@@ -209,15 +210,16 @@ def _same(shown, value):
 
 
 def _later():
-    """A function that runs a callback once the kernel has read the messages waiting for
-    it, or None outside a running event loop (a test, a script: draw at once)."""
+    """A function ``later(callback, delay=COALESCE_S)`` that runs a callback once the
+    kernel has read the messages waiting for it (and ``delay`` seconds have passed), or
+    None outside a running event loop (a test, a script: draw at once)."""
     import asyncio
 
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
         return None
-    return lambda callback: loop.call_later(COALESCE_S, callback)
+    return lambda callback, delay=COALESCE_S: loop.call_later(delay, callback)
 
 
 class Explorer:
@@ -253,7 +255,9 @@ class Explorer:
         self._widget = None
         self._syncing = False
         self._pending = {}     # moves from the page not drawn yet (see _on_change)
-        self.page_moves = self.page_updates = 0
+        self._from_page = False   # update() is drawing moves from the page
+        self.page_moves = self.page_updates = self.ahead_frames = 0
+        self.canvas.controls = specs(self.controls)   # how the page reads their positions
         self.update(**initial)
         for name, control in self.controls.items():
             control.observe(lambda change, name=name: self._on_change(name, change["new"]),
@@ -313,7 +317,8 @@ class Explorer:
         self.note = self._note(self.data)
         # one trip: the frame goes out with this update (see canvas.py), not on request,
         # and before the note, so the page paints the figure before it lays out the text
-        self.canvas.send_frame()
+        self.canvas.send_frame(state=positions(self.controls, self.values),
+                               moved=self._from_page)
         if self._widget is not None:
             self._note_html.value = self._note_markup()
         return self.data
@@ -390,10 +395,27 @@ class Explorer:
             return
         pending, self._pending = self._pending, {}
         self.page_updates += 1
+        self._from_page = True
         try:
             self.update(**pending)
         except Exception:   # pragma: no cover - shown in the kernel's log, as ipywidgets does
             self.canvas.log.exception("rnnlab: update failed")
+            return
+        finally:
+            self._from_page = False
+        moves = self.page_moves
+        later(lambda: self._ahead(list(pending), moves), AHEAD_AFTER_S)
+
+    def _ahead(self, names, moves):
+        """The page has been still since move number ``moves``: send it the frames one
+        step either side of the controls moved last (``ahead.py``)."""
+        if moves != self.page_moves or self._pending or not self.canvas.connected:
+            return
+        try:
+            for name in names:
+                self.ahead_frames += draw_ahead(self, name)
+        except Exception:   # pragma: no cover - shown in the kernel's log
+            self.canvas.log.exception("rnnlab: frames ahead failed")
 
     @property
     def widget(self):

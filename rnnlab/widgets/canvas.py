@@ -49,7 +49,9 @@ class PageCanvas(anywidget.AnyWidget):
         self.on_connect = []
         self.dpr = 1.0
         self.frames = 0
+        self.controls = []     # how the page reads the controls' positions (``ahead.py``)
         self._static_sent = set()
+        self._state = None     # what the last frame showed (the controls' positions)
         self._pictures = {}    # artists the page cannot draw, rendered once per look
         self.on_msg(self._handle_message)
 
@@ -73,7 +75,8 @@ class PageCanvas(anywidget.AnyWidget):
             if first:
                 for callback in self.on_connect:
                     callback()
-            self.send_frame()
+            self.send({"type": "controls", "controls": self.controls})
+            self.send_frame(state=self._state)
         elif kind == "closing":
             self.connected = False
         elif kind == "click":
@@ -99,8 +102,15 @@ class PageCanvas(anywidget.AnyWidget):
         self.send({"type": "static", "key": key}, [png])
         self._static_sent.add(key)
 
-    def send_frame(self):
-        """Send the moving artists (and the static picture if the page lacks it)."""
+    def send_frame(self, state=None, ahead=False, moved=False):
+        """Send the moving artists (and the static picture if the page lacks it).
+
+        ``state`` names what the figure shows (the controls' positions, ``ahead.py``);
+        ``ahead=True`` sends a frame the page keeps for when its controls reach ``state``
+        instead of one to draw now; ``moved=True`` says the frame draws moves of the
+        page's own controls (the page may have drawn it ahead already)."""
+        if not ahead:
+            self._state = state
         if not self.connected:
             return
         key = self._static_key()
@@ -108,5 +118,9 @@ class PageCanvas(anywidget.AnyWidget):
             self._send_static(key)
         frozen = self.static_layer.artists if self.static_layer else []
         ops, buffers = frame_ops(self.figure, frozen, self.dpr, self._pictures)
-        self.frames += 1
-        self.send({"type": "frame", "seq": self.frames, "static": key, "ops": ops}, buffers)
+        message = {"type": "ahead" if ahead else "frame", "static": key, "ops": ops,
+                   "state": state}
+        if not ahead:
+            self.frames += 1
+            message.update(seq=self.frames, moved=moved)
+        self.send(message, buffers)

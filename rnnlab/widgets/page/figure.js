@@ -131,12 +131,19 @@ function render({ model, el }) {
   const ctx = canvas.getContext("2d");
   const statics = new Map();      // key -> decoded static layer
   const pictures = new Map();     // artists rendered in the kernel, kept while they look the same
-  let dpr = 0, shown = -1, wanted = null;
+  const ahead = new Map();        // state -> a frame drawn ahead by the kernel (ahead.py)
+  let dpr = 0, shown = -1, wanted = null, controls = [], onScreen = null;
+
+  // the state the controls are in now: each one's position (a slider's steps from its
+  // minimum, an option's index), as the kernel names the state of a frame
+  const state = () => controls.map(c => c.kind === "index" ? c.model.get("index")
+    : Math.round((c.model.get("value") - c.min) / c.step)).join(",");
 
   function draw(frame) {
     const layer = statics.get(frame.static);
-    if (!layer || frame.seq < shown) return;
+    if (!layer || frame.seq < shown) return false;
     shown = frame.seq;
+    onScreen = frame.state ? frame.state.join(",") : null;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, W, H);
     ctx.drawImage(layer, 0, 0, W, H);
@@ -157,10 +164,16 @@ function render({ model, el }) {
     }
     // for timing and tests: the new pixels are on the canvas
     canvas.dispatchEvent(new CustomEvent("rnnlab-frame", { bubbles: true, detail: frame.seq }));
+    return true;
   }
 
-  async function onFrame(frame) {
-    wanted = frame;
+  // a control moved: if the kernel drew this state ahead, show it now
+  function onMove() {
+    const frame = ahead.get(state());
+    if (frame?.ready) draw({ ...frame, seq: shown });
+  }
+
+  async function decode(frame) {
     const decoding = [];
     for (const op of frame.ops) {
       if (op.k !== "image") continue;
@@ -172,7 +185,39 @@ function render({ model, el }) {
       }));
     }
     if (decoding.length) await Promise.all(decoding);
-    if (wanted === frame) draw(frame);
+  }
+
+  async function onFrame(frame) {
+    wanted = frame;
+    await decode(frame);
+    if (wanted !== frame) return;
+    // a frame for a move of the page's controls, when the picture for the state they are
+    // in now is up already (drawn ahead): it is that picture again, or one for a state
+    // the controls have left
+    if (frame.moved && controls.length && onScreen === state()) {
+      shown = Math.max(shown, frame.seq);
+      return;
+    }
+    draw(frame);
+  }
+
+  async function onAhead(frame) {
+    const key = frame.state.join(",");
+    ahead.delete(key);
+    ahead.set(key, frame);
+    while (ahead.size > 16) ahead.delete(ahead.keys().next().value);
+    await decode(frame);
+    frame.ready = true;
+    if (controls.length && key === state() && onScreen !== key) draw({ ...frame, seq: shown });
+  }
+
+  async function onControls(list) {
+    const found = await Promise.all(list.map(async c => ({
+      ...c, model: await model.widget_manager.get_model(c.id) })));
+    controls.forEach(c => c.model.off(null, onMove));
+    controls = found;
+    controls.forEach(c => c.model.on(c.kind === "index" ? "change:index" : "change:value",
+                                     onMove));
   }
 
   async function onMessage(msg, buffers) {
@@ -181,6 +226,10 @@ function render({ model, el }) {
       if (wanted && wanted.static === msg.key) draw(wanted);
     } else if (msg.type === "frame") {
       await onFrame({ ...msg, buffers });
+    } else if (msg.type === "ahead") {
+      await onAhead({ ...msg, buffers });
+    } else if (msg.type === "controls") {
+      await onControls(msg.controls).catch(() => { controls = []; });
     }
   }
   model.on("msg:custom", onMessage);
@@ -207,6 +256,7 @@ function render({ model, el }) {
   });
   return () => {
     model.off("msg:custom", onMessage);
+    controls.forEach(c => c.model.off(null, onMove));
     query.removeEventListener("change", onRatio);
     model.send({ type: "closing" });
   };
