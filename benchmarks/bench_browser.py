@@ -153,11 +153,19 @@ except ImportError:
 """
 
 
-def copy_with_hook(notebook, root, log):
-    """Copy ``notebook`` into ``root`` with the kernel timing hook as its last cell."""
+NO_AHEAD = """
+import rnnlab.widgets.ahead as _ahead
+_ahead.AHEAD_AFTER_S = None   # no frames ahead (bench_browser.py --no-ahead)
+"""
+
+
+def copy_with_hook(notebook, root, log, ahead=True):
+    """Copy ``notebook`` into ``root`` with the kernel timing hook as its last cell (and,
+    with ``ahead=False``, no frames drawn ahead: every press waits for the kernel)."""
     nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    hook = KERNEL_HOOK.format(log=str(log)) + ("" if ahead else NO_AHEAD)
     nb["cells"].append({"cell_type": "code", "execution_count": None, "metadata": {},
-                        "outputs": [], "source": KERNEL_HOOK.format(log=str(log))})
+                        "outputs": [], "source": hook})
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
@@ -412,6 +420,8 @@ def main():
     parser.add_argument("--quiet", type=float, default=250.0,
                         help="ms without a frame after which a press is settled")
     parser.add_argument("--no-drag", dest="drag", action="store_false")
+    parser.add_argument("--no-ahead", dest="ahead", action="store_false",
+                        help="no frames drawn ahead: time the kernel's round trip")
     parser.add_argument("--trace", help="write a Chromium trace of three presses here")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
@@ -423,7 +433,7 @@ def main():
     root.mkdir()
     log.touch()
     for nb in notebooks:
-        copy_with_hook(nb, root, log)
+        copy_with_hook(nb, root, log, args.ahead)
     shutil.copytree(REPO_ROOT / "notebooks", root, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("*.ipynb", "*.py", "__pycache__"))
     proc, url, token, lab_log = start_lab(root, tmp)
@@ -451,7 +461,7 @@ def report(notebooks, args, results, kernel):
     dprs = args.dpr
     head = "".join(f" | dpr {d}: median  p95 frames" for d in dprs)
     print(f"\nkey press to new pixels, ms ({args.presses} presses per control, one every "
-          f"{args.pace:.0f} ms at least)")
+          f"{args.pace:.0f} ms at least; frames ahead {'on' if args.ahead else 'off'})")
     print(f"{'notebook / explorer':38s} {'control':9s}{head} | kernel ms, CPU ms (medians)")
     failed = []
     for nb in notebooks:

@@ -12,7 +12,9 @@ explorer's own three steps, timed on the instance, and what goes to the page:
   picture, rendered again when its look changes);
 
 plus ``update``, the whole ``update()`` call (the four, and the widget sync): the
-kernel's CPU per slider move. Every figure is CPU time of the process
+kernel's CPU per slider move; and ``ahead``, drawing the frames one step either side of
+the control (``rnnlab.widgets.ahead``), which the kernel adds once per move that the page
+then rests on for a quarter of a second (not during drags). Every figure is CPU time of the process
 (``time.process_time``, all threads) except ``wall``, the update's wall-clock time.
 The load average is printed first and last: the machine may be shared.
 ``benchmarks/bench_browser.py`` measures the whole wait in a browser.
@@ -34,6 +36,7 @@ from rnnlab import tasks
 from rnnlab.optim import Adam
 from rnnlab.train import train
 from rnnlab.pretrained import timer_rnn
+from rnnlab.widgets.ahead import draw_ahead
 from rnnlab.widgets import (BifurcationExplorer, BPTTExplorer, CellsFlowExplorer, CliffExplorer,
                             GatesExplorer, GateSurfaceExplorer, GradientFlowExplorer,
                             GRUGatesExplorer, LSTMFlowExplorer, RepeatExplorer,
@@ -97,7 +100,25 @@ def time_explorer(explorer, n, dpr=1.0):
     for step in STEPS:
         delattr(explorer, f"_{step}")
     delattr(explorer.canvas, "send_frame")
+    for name, ms in time_ahead(explorer, n).items():
+        times[name]["ahead"] = ms
     return times
+
+
+def time_ahead(explorer, n):
+    """CPU ms of drawing the frames ahead (``ahead.draw_ahead``: the frames one step either
+    side of the control, and the figure put back), at ``n // 5`` values of each control."""
+    out = {}
+    for name, control in explorer.controls.items():
+        start, ms = control.value, []
+        for value in sweep_values(control, max(n // 5, 1)):
+            explorer.update(**{name: value})
+            c0 = time.process_time()
+            draw_ahead(explorer, name)
+            ms.append(1000 * (time.process_time() - c0))
+        explorer.update(**{name: start})
+        out[name] = np.array(ms)
+    return out
 
 
 def trained_timer(H, seed=0):
@@ -124,7 +145,7 @@ EXPLORERS = {
     "CellsFlowExplorer(budget=600)": lambda: CellsFlowExplorer(budget=600),
 }
 
-COLUMNS = (*STEPS, "send", "update", "wall")
+COLUMNS = (*STEPS, "send", "update", "wall", "ahead")
 
 
 def row(label, name, cols):

@@ -113,3 +113,18 @@ def test_positions_name_a_state_with_whole_numbers_both_ends():
             assert position(c, c.min) == 0
             assert position(c, c.max) == round((c.max - c.min) / c.step)
             assert len(neighbours(c, c.max)) == 1 and len(neighbours(c, c.min)) == 1
+
+
+def test_frames_ahead_can_be_turned_off(monkeypatch):
+    import rnnlab.widgets.ahead as ahead
+
+    monkeypatch.setattr(ahead, "AHEAD_AFTER_S", None)
+    ex = GatesExplorer()
+    sent = connect(ex)
+
+    async def move_then_look():
+        ex.controls["b_i"].set_state({"value": 1.0})
+        await asyncio.sleep(0.4)
+
+    asyncio.run(move_then_look())
+    assert [m[0]["type"] for m in sent] == ["frame"] and ex.ahead_frames == 0

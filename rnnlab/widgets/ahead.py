@@ -17,6 +17,7 @@ picture at once.
 import contextlib
 
 AHEAD_AFTER_S = 0.25   # the page still for this long after a move: draw the frames ahead
+                       # (None: never, as for a benchmark of the kernel's round trip)
 
 
 def specs(controls):

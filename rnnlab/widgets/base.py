@@ -48,7 +48,8 @@ from matplotlib.artist import Artist
 from matplotlib.transforms import Bbox
 
 from ..style import COLORS, rnnlab_style
-from .ahead import AHEAD_AFTER_S, draw_ahead, positions, specs
+from . import ahead
+from .ahead import draw_ahead, positions, specs
 
 
 # Put in the note (an HTML widget) once a page runs the live canvas: hides the output
@@ -404,7 +405,8 @@ class Explorer:
         finally:
             self._from_page = False
         moves = self.page_moves
-        later(lambda: self._ahead(list(pending), moves), AHEAD_AFTER_S)
+        if ahead.AHEAD_AFTER_S is not None:
+            later(lambda: self._ahead(list(pending), moves), ahead.AHEAD_AFTER_S)
 
     def _ahead(self, names, moves):
         """The page has been still since move number ``moves``: send it the frames one
