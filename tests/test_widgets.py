@@ -461,3 +461,25 @@ def test_pictures_are_png_that_decode_to_the_figure_pixels():
     decoded = np.asarray(Image.open(io.BytesIO(png_rgba(pixels))).convert("RGBA"))
     assert decoded.shape == pixels.shape
     assert np.array_equal(decoded, pixels)
+
+
+def test_an_axis_that_moves_is_drawn_by_the_page_and_its_pictures_sent_once(explorers):
+    """UnrollExplorer's pre-activation axis changes its range with the input: the page
+    draws its ticks and labels (text orders), the mathtext label is a picture sent once,
+    and a range shown before costs neither a picture nor its bytes again."""
+    ex = explorers["unroll"]
+    start = dict(ex.values)
+    sent = connect_page(ex.canvas, 2.0)
+    try:
+        for x in (0.2, 3.0, 0.2, 3.0):      # two ranges of the a_t axis, each shown twice
+            ex.update(x=x)
+        frames = [m for m in sent if m[0]["type"] == "frame"]
+        ticks = [op["s"] for op in frames[-1][0]["ops"] if op["k"] == "text"]
+        assert any(s.strip("−-").isdigit() for s in ticks)     # tick labels as text orders
+        pics = [(op["pic"], "png" in op) for f in frames for op in f[0]["ops"] if "pic" in op]
+        assert pics and all(sum(png for p, png in pics if p == pic) == 1
+                            for pic, _ in pics)                  # each picture sent once
+        assert sum(len(b) for b in frames[-1][1]) < sum(len(b) for b in frames[0][1])
+    finally:
+        disconnect_page(ex.canvas)
+        ex.update(**start)

@@ -41,15 +41,11 @@ state.
 import base64
 import io
 import numbers
-import time
-
-import numpy as np
-from matplotlib.artist import Artist
-from matplotlib.transforms import Bbox
 
 from ..style import COLORS, rnnlab_style
-from . import ahead
-from .ahead import draw_ahead, positions, specs
+from .ahead import positions, specs
+from .moves import PageMoves, quiet_echo, same
+from .static_layer import StaticLayer
 
 
 # Put in the note (an HTML widget) once a page runs the live canvas: hides the output
@@ -60,88 +56,6 @@ LIVE_STYLE = ("<style>.jp-OutputArea-child:has(.rnnlab-note) + .jp-OutputArea-ch
               "{ display: none; }</style>")
 
 
-class StaticLayer(Artist):
-    """Draws the artists that never change (axes, ticks, titles, labels) from a cached
-    picture, so a redraw renders only what moved.
-
-    The frozen artists are marked ``animated``, which makes matplotlib skip them in a
-    normal draw; this layer, drawn first, pastes their picture (rendered again when the
-    canvas size or dpi changes, e.g. on a high-dpi screen). ``savefig`` draws everything
-    itself (matplotlib includes animated artists when saving), so the layer steps aside.
-    """
-
-    max_cached = 8   # pictures kept: (canvas size, dpi, state) combinations
-    is_static_layer = True
-
-    def __init__(self, artists):
-        super().__init__()
-        self.artists = list(artists)
-        self.set_zorder(-1e9)
-        self.state = None     # a label of how the frozen artists look (e.g. axis limits)
-        self.generation = 0   # counts invalidations: the page's picture is then old
-        self._cache = {}      # (width, height, dpi, state) -> picture
-        self._png = {}        # (dpr, state) -> PNG for the page
-        for a in self.artists:
-            a.set_animated(True)
-
-    def invalidate(self):
-        """Render the frozen artists again at the next draw (after changing one of them)."""
-        self._cache.clear()
-        self._png.clear()
-        self.generation += 1
-
-    def picture(self, dpr=1.0):
-        """PNG bytes of the figure's background and frozen artists at ``dpr`` times the
-        figure's pixels (a page's device pixel ratio), rendered once per look."""
-        from .artists import settle_axes
-        from .orders import figure_pixels
-        from .pictures import png_rgba
-
-        key = (float(dpr), self.state)
-        if key not in self._png:
-            if len(self._png) >= self.max_cached:
-                self._png.clear()
-            fig = self.get_figure(root=True)
-            settle_axes(fig)
-            dpi = fig.dpi
-            w, h = figure_pixels(fig, dpr)
-            fig.dpi = dpi * dpr
-            try:
-                region = self._render(w, h, fig.dpi)
-            finally:
-                fig.dpi = dpi
-            self._png[key] = png_rgba(np.asarray(region))
-        return self._png[key]
-
-    def draw(self, renderer):
-        fig = self.get_figure(root=True)
-        if not self.get_visible() or fig.canvas.is_saving():
-            return
-        key = (int(renderer.width), int(renderer.height), float(renderer.dpi), self.state)
-        if key not in self._cache:
-            if len(self._cache) >= self.max_cached:
-                self._cache.clear()
-            self._cache[key] = self._render(*key[:3])
-        pixels = self._cache[key]
-        if hasattr(renderer, "restore_region"):   # Agg: a plain copy, no blending
-            renderer.restore_region(pixels)
-        else:
-            gc = renderer.new_gc()
-            renderer.draw_image(gc, 0, 0, np.asarray(pixels)[::-1])
-            gc.restore()
-
-    def _render(self, width, height, dpi):
-        from matplotlib.backends.backend_agg import RendererAgg
-
-        r = RendererAgg(width, height, dpi)
-        self.get_figure(root=True).patch.draw(r)
-        for a in self.artists:
-            a.draw(r)
-        return r.copy_from_bbox(Bbox.from_bounds(0, 0, width, height))
-
-
-COALESCE_S = 0.0        # a move from the page waits for the messages already queued,
-COALESCE_MAX_S = 0.05   # and for those that keep arriving, at most this long (_flush)
 LABEL_PX_PER_CHAR = 8.0   # a description's width per character at the widgets' 13 px font
 TRACK_PX = 150            # what a slider's track keeps beside its description and readout
 READOUT_PX = 64
@@ -169,17 +83,6 @@ def fit_labels(controls):
             c.layout.width = f"{max(need, 300)}px"
 
 
-def quiet_echo(controls):
-    """No echo of a control's new value from the kernel back to the page (ipywidgets 8
-    echoes every change, for other pages showing the same kernel): a slider move then
-    costs one message less on the way back, ahead of the frame. A page still shows its own
-    moves; the kernel still tells the pages of changes it makes itself (``update``)."""
-    for c in controls.values():
-        for name in ("value", "index"):       # a value-list slider or dropdown sends its index
-            if c.has_trait(name):
-                setattr(c, f"_{name}_metadata", {"echo_update": False})
-
-
 def _with_readout(control):
     """A value-list slider beside a label showing its value; other controls as they are."""
     if type(control).__name__ != "SelectionSlider" or control.readout:
@@ -201,29 +104,7 @@ def _new_canvas(fig):
     return PageCanvas(fig)
 
 
-def _same(shown, value):
-    """A control shows ``value`` already: equal, or a float from the page that differs only
-    in the digits ``Explorer._check`` rounds away. Setting it again would send the page a
-    value its slider snaps back to its own step, and the page would send that again."""
-    if isinstance(shown, float) and isinstance(value, float):
-        return abs(shown - value) <= 1e-9 * max(1.0, abs(value))
-    return shown == value
-
-
-def _later():
-    """A function ``later(callback, delay=COALESCE_S)`` that runs a callback once the
-    kernel has read the messages waiting for it (and ``delay`` seconds have passed), or
-    None outside a running event loop (a test, a script: draw at once)."""
-    import asyncio
-
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        return None
-    return lambda callback, delay=COALESCE_S: loop.call_later(delay, callback)
-
-
-class Explorer:
+class Explorer(PageMoves):
     """Base class: a figure on its own canvas, ipywidgets ``controls``, ``update``, ``note``.
 
     Attributes: ``fig`` (matplotlib Figure), ``controls`` (name -> ipywidgets control;
@@ -309,7 +190,7 @@ class Explorer:
         self._syncing = True
         try:
             for name, v in checked.items():
-                if not _same(self.controls[name].value, v):
+                if not same(self.controls[name].value, v):
                     self.controls[name].value = v
         finally:
             self._syncing = False
@@ -359,65 +240,6 @@ class Explorer:
             return int(value)
         # no float dust from slider arithmetic: 0.8, not 0.7999999999999999
         return round(float(min(max(value, lo), hi)), 12)
-
-    def _on_change(self, name, value):
-        """A control moved: redraw (unless ``update`` itself moved it).
-
-        A move from the page is redrawn once the kernel has taken in the messages already
-        waiting (``_later``): moves that arrived while the last frame was computed are
-        coalesced into one update with the latest values, so the kernel never works
-        through a backlog of frames nobody will see. A move made in Python (setting
-        ``control.value``) is drawn at once, as ``update`` is."""
-        if self._syncing:
-            return
-        # ipywidgets locks the properties a page's message sets while it applies them
-        from_page = bool(getattr(self.controls[name], "_property_lock", None))
-        later = _later() if from_page else None
-        if later is None:
-            self.update(**{name: value})
-            return
-        self.page_moves += 1
-        first = not self._pending
-        self._pending[name] = value
-        if first:
-            self._waiting = (time.perf_counter(), self.page_moves, later)
-            later(self._flush)
-
-    def _flush(self):
-        """Draw the moves that came from the page since the last frame, as one update;
-        while more keep arriving (a burst waiting in the kernel's queue), take them in
-        first, for at most ``COALESCE_MAX_S``."""
-        if not self._pending:
-            return
-        since, moves, later = self._waiting
-        if self.page_moves != moves and time.perf_counter() - since < COALESCE_MAX_S:
-            self._waiting = (since, self.page_moves, later)
-            later(self._flush)
-            return
-        pending, self._pending = self._pending, {}
-        self.page_updates += 1
-        self._from_page = True
-        try:
-            self.update(**pending)
-        except Exception:   # pragma: no cover - shown in the kernel's log, as ipywidgets does
-            self.canvas.log.exception("rnnlab: update failed")
-            return
-        finally:
-            self._from_page = False
-        moves = self.page_moves
-        if ahead.AHEAD_AFTER_S is not None:
-            later(lambda: self._ahead(list(pending), moves), ahead.AHEAD_AFTER_S)
-
-    def _ahead(self, names, moves):
-        """The page has been still since move number ``moves``: send it the frames one
-        step either side of the controls moved last (``ahead.py``)."""
-        if moves != self.page_moves or self._pending or not self.canvas.connected:
-            return
-        try:
-            for name in names:
-                self.ahead_frames += draw_ahead(self, name)
-        except Exception:   # pragma: no cover - shown in the kernel's log
-            self.canvas.log.exception("rnnlab: frames ahead failed")
 
     @property
     def widget(self):

@@ -9,6 +9,10 @@ anywidget ES module shipped in the package) paints the static picture and the or
 one canvas. A frame is tens to hundreds of numbers instead of a whole PNG: no picture is
 encoded in the kernel for a slider move, none decoded in the page.
 
+Every frame names the state it shows (the controls' positions); once the page has been
+still, frames one step ahead are sent too (``ahead.py``) and the page paints one the
+moment its controls reach that state.
+
 Nothing drawn is put into the widget state, which is what a notebook saves: only the
 figure's size is. The still picture that static renderers show is a separate PNG (see
 ``Explorer``). Clicks on the figure come back as matplotlib ``button_press_event``s on

@@ -62,7 +62,10 @@ class Orders:
         self._renderer = None
 
     def buffer(self, array):
-        self.buffers.append(memoryview(np.ascontiguousarray(array)).cast("B"))
+        return self._add(memoryview(np.ascontiguousarray(array)).cast("B"))
+
+    def _add(self, view):
+        self.buffers.append(view)
         return len(self.buffers) - 1
 
     def clip(self, artist):
@@ -127,11 +130,11 @@ class Orders:
         else:
             ops, buffers = kept
             sent = self.cache.get("sent", ())
-            shift = len(self.buffers)
-            self.buffers.extend(buffers)
-            # a picture sent with the orders the first time is now the page's already
-            self.ops.extend(_shifted({k: v for k, v in op.items() if k != "png"}
-                                     if op.get("pic") in sent else op, shift) for op in ops)
+            for op in ops:
+                if op.get("pic") in sent:   # a picture the page has had since: not again
+                    op = {k: v for k, v in op.items() if k != "png"}
+                self.ops.append({k: self._add(buffers[v]) if k in BUFFER_KEYS else v
+                                 for k, v in op.items()})
         looks[key] = kept                        # now the most recently shown
 
     def renderer(self):

@@ -2,6 +2,9 @@
 // The kernel sends the static layer once as a PNG ("static"), then, for every update, the
 // moving artists as drawing orders in CSS pixels ("frame", see rnnlab/widgets/artists.py);
 // this module paints both on one canvas at the device's pixel ratio, and sends clicks back.
+// Frames drawn ahead ("ahead", rnnlab/widgets/ahead.py) wait here, named by the controls'
+// positions ("controls" says how to read them), and are painted as soon as the controls
+// reach their state.
 
 const FAMILIES = {
   "sans-serif": '"DejaVu Sans", "Bitstream Vera Sans", Verdana, Arial, sans-serif',
