@@ -61,9 +61,9 @@ def _timed(obj, method_name, log, name):
     """Wrap ``obj.<method_name>`` on the instance: its CPU ms go to ``log[name]``."""
     method = getattr(obj, method_name)
 
-    def timed(*args):
+    def timed(*args, **kwargs):
         t0 = time.process_time()
-        out = method(*args)
+        out = method(*args, **kwargs)
         log[name].append(1000 * (time.process_time() - t0))
         return out
     setattr(obj, method_name, timed)
