@@ -7,8 +7,8 @@ A drag is what JupyterLab sends while a slider is dragged: widget state updates
 `rate` per second, open loop (the next one goes out on time whether or not the last was
 answered, so a slow kernel builds a queue as it would in a class). For every move the
 client records request-to-frame: from sending the update to receiving the last message
-the kernel sends for it (the frame: the canvas's drawing orders come after the note), and
-the kernel's CPU per move. All learners drag at the same time, starting at random offsets
+the kernel sends for it (the frame; frames drawn ahead once the drag stops are not the
+move's), and the kernel's CPU per move. All learners drag at the same time, starting at random offsets
 within one move's interval.
 """
 import asyncio
@@ -63,7 +63,9 @@ class Learner:
                 continue
             now = time.perf_counter()
             kind = msg["header"]["msg_type"]
-            if kind == "comm_msg" and msg["content"].get("comm_id") != slider:
+            data = msg["content"].get("data", {}) if kind == "comm_msg" else {}
+            ahead = (data.get("content") or {}).get("type") == "ahead"   # not for this move
+            if kind == "comm_msg" and msg["content"].get("comm_id") != slider and not ahead:
                 self.last[parent] = now
             elif kind == "status" and msg["content"]["execution_state"] == "idle":
                 self.idle[parent] = now
