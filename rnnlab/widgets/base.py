@@ -23,9 +23,8 @@ page draws (``artists.py``); texts, ticks and mathtext (the slow part of a matpl
 frame) are never drawn again. An axis whose range moves with the settings stays live
 (``_freeze_axes(ax, live_y=True)``): the page draws its ticks and labels with the lines.
 After changing something frozen (a new title), call ``self.static_layer.invalidate()``;
-the page then gets a new picture with the next frame. A frozen part that switches between
-a few looks may set ``self.static_layer.state`` to a label of the look instead: each look
-is rendered once and sent once. Agg draws (``fig.canvas.draw()``) paste the same picture.
+the page then gets a new picture with the next frame. Agg draws (``fig.canvas.draw()``)
+paste the same picture.
 
 Slider moves that arrive faster than the kernel answers are coalesced twice: the page's
 widget model keeps at most one change in flight and sends only the latest value once the

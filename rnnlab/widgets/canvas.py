@@ -99,7 +99,7 @@ class PageCanvas(anywidget.AnyWidget):
 
     def _static_key(self):
         layer = self.static_layer
-        return f"{self.dpr:g}/{layer.generation}/{layer.state!r}" if layer else f"{self.dpr:g}"
+        return f"{self.dpr:g}/{layer.generation}" if layer else f"{self.dpr:g}"
 
     def _send_static(self, key):
         png = self.static_layer.picture(self.dpr) if self.static_layer else b""

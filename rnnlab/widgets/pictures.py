@@ -9,7 +9,7 @@ from matplotlib import colors as mcolors
 from matplotlib.collections import QuadMesh
 from matplotlib.text import Text
 
-from .orders import KEPT_LOOKS, figure_pixels
+from .orders import figure_pixels
 
 try:   # ISA-L's deflate writes the same zlib stream as zlib, about 6-10x faster
     from isal.isal_zlib import compress as deflate
@@ -41,30 +41,29 @@ def raster(o, artist):
     """The artist rendered alone by Agg at the page's pixel ratio: an ``image`` order.
 
     A mesh (a colour bar's) or a mathtext label is rendered once per look (what it shows,
-    where: see ``_look``) and kept, up to ``KEPT_LOOKS`` looks an artist, so moving back to
-    a look costs nothing, and the page, which keeps every picture it was sent, is sent only
-    the picture's name; other artists are rendered every frame.
+    where: see ``_look``), its order kept with the others (``Orders.kept``), and its PNG
+    sent once: the page keeps every picture it was sent by name. Other artists are
+    rendered every frame.
     """
-    key = _look(artist, o.dpr)
-    looks = o.cache.setdefault(id(artist), {}) if key is not None else {}
-    kept = looks.pop(key, None)
-    if kept is None:
-        order, png = _rasterise(o, artist)
-        if order is None:
-            return
-        kept = ({**order, "pic": f"{id(artist)}/{hash(key)}"}, png)
-        if key is not None and len(looks) >= KEPT_LOOKS:
-            looks.pop(next(iter(looks)))     # the look least recently shown
-    if key is not None:
-        looks[key] = kept                    # now the most recently shown
-    order, png = kept
-    sent = o.cache.setdefault("sent", set())
-    if key is not None and order["pic"] in sent:
-        o.ops.append(order)        # the page has this picture already
+    look = _look(artist)
+    if look is None:
+        _picture(o, artist, None)
     else:
+        o.kept(artist, look, lambda: _picture(o, artist, look))
+
+
+def _picture(o, artist, look):
+    order, png = _rasterise(o, artist)
+    if order is None:
+        return
+    if look is None:
         o.ops.append({**order, "png": o.buffer(png)})
-        if key is not None:
-            sent.add(order["pic"])
+        return
+    pic = f"{id(artist)}/{hash((o.dpr, look))}"
+    sent = o.cache.setdefault("sent", set())
+    o.ops.append({**order, "pic": pic} if pic in sent else
+                 {**order, "pic": pic, "png": o.buffer(png)})
+    sent.add(pic)
 
 
 def _rasterise(o, artist):
@@ -91,12 +90,12 @@ def _rasterise(o, artist):
             np.frombuffer(png_rgba(crop), np.uint8))
 
 
-def _look(artist, dpr):
-    """What the picture of a mesh (a colour bar's) or a text (mathtext) depends on, or None
-    for other artists (rendered every frame)."""
+def _look(artist):
+    """What the picture of a mesh (a colour bar's) or a text (mathtext) depends on, besides
+    the page's pixel ratio, or None for other artists (rendered every frame)."""
     if isinstance(artist, Text):
         x, y = artist.get_transform().transform(artist.get_unitless_position())
-        return (dpr, artist.get_text(), round(float(x), 2), round(float(y), 2),
+        return (artist.get_text(), round(float(x), 2), round(float(y), 2),
                 mcolors.to_rgba(artist.get_color(), artist.get_alpha()), artist.get_fontsize(),
                 artist.get_rotation(), artist.get_horizontalalignment(),
                 artist.get_verticalalignment(), str(artist.get_fontproperties()),
@@ -104,7 +103,7 @@ def _look(artist, dpr):
     if not isinstance(artist, QuadMesh):
         return None
     norm = artist.norm
-    return (dpr, artist.axes.bbox.bounds, tuple(artist.axes.viewLim.bounds),
+    return (artist.axes.bbox.bounds, tuple(artist.axes.viewLim.bounds),
             artist.get_visible(), hash(np.asarray(artist.get_array()).tobytes()), norm.vmin,
             norm.vmax, artist.get_cmap().name, artist.get_alpha())
 

@@ -14,17 +14,16 @@ class StaticLayer(Artist):
     itself (matplotlib includes animated artists when saving), so the layer steps aside.
     """
 
-    max_cached = 8   # pictures kept: (canvas size, dpi, state) combinations
+    max_cached = 8   # pictures kept: (canvas size, dpi) combinations
     is_static_layer = True
 
     def __init__(self, artists):
         super().__init__()
         self.artists = list(artists)
         self.set_zorder(-1e9)
-        self.state = None     # a label of how the frozen artists look (e.g. axis limits)
         self.generation = 0   # counts invalidations: the page's picture is then old
-        self._cache = {}      # (width, height, dpi, state) -> picture
-        self._png = {}        # (dpr, state) -> PNG for the page
+        self._cache = {}      # (width, height, dpi) -> picture
+        self._png = {}        # dpr -> PNG for the page
         for a in self.artists:
             a.set_animated(True)
 
@@ -36,12 +35,12 @@ class StaticLayer(Artist):
 
     def picture(self, dpr=1.0):
         """PNG bytes of the figure's background and frozen artists at ``dpr`` times the
-        figure's pixels (a page's device pixel ratio), rendered once per look."""
+        figure's pixels (a page's device pixel ratio), rendered once per ratio."""
         from .artists import settle_axes
         from .orders import figure_pixels
         from .pictures import png_rgba
 
-        key = (float(dpr), self.state)
+        key = float(dpr)
         if key not in self._png:
             if len(self._png) >= self.max_cached:
                 self._png.clear()
@@ -61,11 +60,11 @@ class StaticLayer(Artist):
         fig = self.get_figure(root=True)
         if not self.get_visible() or fig.canvas.is_saving():
             return
-        key = (int(renderer.width), int(renderer.height), float(renderer.dpi), self.state)
+        key = (int(renderer.width), int(renderer.height), float(renderer.dpi))
         if key not in self._cache:
             if len(self._cache) >= self.max_cached:
                 self._cache.clear()
-            self._cache[key] = self._render(*key[:3])
+            self._cache[key] = self._render(*key)
         pixels = self._cache[key]
         if hasattr(renderer, "restore_region"):   # Agg: a plain copy, no blending
             renderer.restore_region(pixels)
